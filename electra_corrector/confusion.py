@@ -1,0 +1,43 @@
+"""The table of plausible typos: which characters a writer may put in place of which."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from electra_corrector.assets import asset_path
+
+
+class ConfusionTable:
+    """Symmetric map from a character to the characters it is commonly confused with."""
+
+    def __init__(self, pairs: dict[str, str]):
+        self._pairs = {c: frozenset(others) for c, others in pairs.items()}
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ConfusionTable:
+        return cls(_parse(Path(path).read_text(encoding="utf-8")))
+
+    def confusables(self, ch: str) -> frozenset[str]:
+        return self._pairs.get(ch, frozenset())
+
+    def is_confusable(self, wrong: str, right: str) -> bool:
+        return right in self._pairs.get(wrong, ())
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+
+def _parse(text: str) -> dict[str, str]:
+    pairs = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            char, _, others = line.partition("\t")
+            pairs[char] = others
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def default_table() -> ConfusionTable:
+    """The table shipped with the package (built by scripts/build_confusion.py)."""
+    return ConfusionTable.from_file(asset_path("confusion.txt"))

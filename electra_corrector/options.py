@@ -1,0 +1,57 @@
+"""Decoding settings: defaults, and the values a trained model ships in corrector_config.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+SETTINGS_FILE = "corrector_config.json"
+
+
+@dataclass(frozen=True)
+class CorrectorOptions:
+    # A position is flagged when the discriminator's replaced-token probability exceeds this.
+    threshold: float = 0.5
+    # Candidates are taken from the generator's top_k tokens at a flagged position.
+    top_k: int = 20
+    # A candidate must beat the original character's log-probability by this margin.
+    min_gain: float = 0.0
+    # "as_written": the generator reads the sentence unchanged; "masked": flagged chars are [MASK].
+    generator_input: str = "as_written"
+    # Restrict candidates to the shipped confusion table (same/similar pinyin or shape).
+    use_confusion: bool = True
+    # At most this many edits per sentence, the most confident kept (0: no limit).
+    max_edits: int = 0
+
+    def __post_init__(self):
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be a probability in [0, 1], got {self.threshold}")
+        if self.top_k < 1:
+            raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.generator_input not in ("as_written", "masked"):
+            raise ValueError(
+                f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
+            )
+
+    def updated(self, **changes) -> CorrectorOptions:
+        """A copy with the given fields changed; None means keep the current value."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def load(cls, folder: Path) -> CorrectorOptions:
+        """Defaults overlaid with the model's corrector_config.json, when it has one."""
+        path = Path(folder) / SETTINGS_FILE
+        if not path.is_file():
+            return cls()
+        known = {f.name for f in fields(cls)}
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, folder: Path, **extra) -> Path:
+        path = Path(folder) / SETTINGS_FILE
+        path.write_text(
+            json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        return path

@@ -1,0 +1,43 @@
+"""What a correction returns: plain, immutable records that print, compare and serialise."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Edit(NamedTuple):
+    """One replaced character: `source[offset] == wrong`, and the corrected text has `right` there."""
+
+    offset: int
+    wrong: str
+    right: str
+    score: float  # the generator's probability for `right` at that position
+
+    def to_json(self) -> dict:
+        return {
+            "offset": self.offset,
+            "wrong": self.wrong,
+            "right": self.right,
+            "score": round(self.score, 4),
+        }
+
+
+class Correction(NamedTuple):
+    source: str
+    text: str
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict:
+        """pycorrector 1.x's result shape, so code written against it keeps working."""
+        return {
+            "source": self.source,
+            "target": self.text,
+            "errors": [(e.wrong, e.right, e.offset) for e in self.edits],
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "text": self.text,
+            "edits": [e.to_json() for e in self.edits],
+        }
