@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 
 class Edit(NamedTuple):
-    """One replaced character: `source[offset] == wrong`, and the corrected text has `right` there."""
+    """One replaced character: `source[offset] == wrong`; the corrected text has `right` there."""
 
     offset: int
     wrong: str
