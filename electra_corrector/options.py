@@ -23,12 +23,19 @@ class CorrectorOptions:
     use_confusion: bool = True
     # At most this many edits per sentence, the most confident kept (0: no limit).
     max_edits: int = 0
+    # Tokens per model input, [CLS] and [SEP] included (0: the model's max_position_embeddings).
+    # A model trained on short sequences sets it, since its later positions never learned anything.
+    max_length: int = 0
 
     def __post_init__(self):
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be a probability in [0, 1], got {self.threshold}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_length and self.max_length < 8:
+            raise ValueError(
+                f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
+            )
         if self.generator_input not in ("as_written", "masked"):
             raise ValueError(
                 f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"

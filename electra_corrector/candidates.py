@@ -1,0 +1,75 @@
+"""The generator's job: propose a substitute at each flagged position, and keep only plausible ones.
+
+A candidate is accepted only if it is a CJK character, differs from the original, is among the
+generator's top_k, is a known confusion of the original (same/similar pinyin or shape) unless that
+filter is off, and beats the original's log-probability by at least min_gain.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from electra_corrector.charset import is_cjk
+from electra_corrector.confusion import ConfusionTable
+from electra_corrector.options import CorrectorOptions
+
+
+class Choice(NamedTuple):
+    token_id: int
+    char: str
+    score: float  # generator probability of the chosen character
+
+
+def generator_log_probs(generator, input_ids, attention_mask, rows, cols):
+    """Log-probabilities over the vocabulary at the given (row, col) positions only.
+
+    The 21k-way output layer is the generator's most expensive part, so it runs only where a
+    flag was raised rather than at every token.
+    """
+    hidden = generator.electra(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    picked = hidden[rows, cols]
+    logits = generator.generator_lm_head(generator.generator_predictions(picked))
+    return logits.float().log_softmax(-1)
+
+
+class CandidatePicker:
+    def __init__(self, tokenizer, options: CorrectorOptions, table: ConfusionTable):
+        import torch
+
+        vocab = tokenizer.get_vocab()
+        self.options = options
+        self.char_of = {i: t for t, i in vocab.items() if is_cjk(t)}
+        self.id_of = {t: i for i, t in self.char_of.items()}
+        self.table = table
+        self._cjk_ids = torch.tensor(sorted(self.char_of))
+        self._confusion_ids: dict[int, object] = {}
+
+    def _candidates(self, token_id: int):
+        """Token ids this token may be corrected to (cached: the same chars recur constantly)."""
+        import torch
+
+        if not self.options.use_confusion:
+            return self._cjk_ids
+        if token_id not in self._confusion_ids:
+            chars = self.table.confusables(self.char_of[token_id])
+            ids = sorted(self.id_of[c] for c in chars if c in self.id_of)
+            self._confusion_ids[token_id] = torch.tensor(ids, dtype=torch.long)
+        return self._confusion_ids[token_id]
+
+    def choose(self, original_id: int, log_probs) -> Choice | None:
+        """The best acceptable substitute for `original_id` given one row of log-probs, or None."""
+        if original_id not in self.char_of:
+            return None
+        ids = self._candidates(original_id)
+        ids = ids[ids != original_id]
+        if ids.numel() == 0:
+            return None
+        scores = log_probs[ids]
+        best = int(ids[int(scores.argmax())])
+        best_lp = log_probs[best]
+        rank = int((log_probs > best_lp).sum())
+        if rank >= self.options.top_k:
+            return None
+        if float(best_lp - log_probs[original_id]) <= self.options.min_gain:
+            return None
+        return Choice(best, self.char_of[best], float(best_lp.exp()))

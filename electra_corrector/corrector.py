@@ -1,0 +1,136 @@
+"""The Corrector: detection, candidate choice and the safety net, batched over many texts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from electra_corrector.alignment import Span, SpanBuilder
+from electra_corrector.candidates import CandidatePicker, generator_log_probs
+from electra_corrector.confusion import ConfusionTable, default_table
+from electra_corrector.detection import flag, pad, replaced_probabilities
+from electra_corrector.errors import CorrectorError
+from electra_corrector.invariants import violation
+from electra_corrector.loading import load_models, resolve
+from electra_corrector.options import CorrectorOptions
+from electra_corrector.result import Correction, Edit
+
+log = logging.getLogger("electra_corrector")
+
+
+def _torch_device(device: str | None):
+    import torch
+
+    name = device or "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise CorrectorError(f"device {name!r} was asked for, but CUDA is not available here")
+    try:
+        return torch.device(name)
+    except RuntimeError as exc:
+        raise CorrectorError(f"unknown device {name!r}") from exc
+
+
+class Corrector:
+    """Chinese spelling corrector over an ELECTRA discriminator + generator pair.
+
+    model: a folder (any layout loading.py knows) or a hub id; None looks in data/electra_models/
+    and the bundled default model. Keyword settings override the model's corrector_config.json.
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        device: str | None = None,
+        threshold: float | None = None,
+        batch_size: int = 32,
+        options: CorrectorOptions | None = None,
+        discriminator: str | None = None,
+        generator: str | None = None,
+        confusion: ConfusionTable | None = None,
+        dtype=None,
+        **option_overrides,
+    ):
+        import torch
+
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        source = resolve(model, discriminator, generator)
+        base = options or (
+            CorrectorOptions.load(source.root) if source.root else CorrectorOptions()
+        )
+        self.options = base.updated(threshold=threshold, **option_overrides)
+        self.device = _torch_device(device)
+        if dtype is None:
+            dtype = torch.float16 if self.device.type == "cuda" else torch.float32
+        self.models = load_models(source, self.device, dtype)
+        self.model_id = source.label
+        self.batch_size = batch_size
+        tokenizer = self.models.tokenizer
+        limit = min(
+            self.models.discriminator.config.max_position_embeddings,
+            self.models.generator.config.max_position_embeddings,
+        )
+        max_tokens = min(self.options.max_length or limit, limit)
+        self._spans = SpanBuilder(tokenizer, max_tokens)
+        self._picker = CandidatePicker(tokenizer, self.options, confusion or default_table())
+        self._pad_id = tokenizer.pad_token_id
+        self._mask_id = tokenizer.mask_token_id
+
+    def correct(self, text: str) -> Correction:
+        return self.correct_batch([text])[0]
+
+    def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
+        import torch
+
+        texts = list(texts)
+        edits: list[dict[int, Edit]] = [{} for _ in texts]
+        if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
+            spans = sorted(self._spans.build(texts), key=lambda s: len(s.input_ids))
+            with torch.inference_mode():
+                for i in range(0, len(spans), self.batch_size):
+                    self._correct_spans(texts, spans[i : i + self.batch_size], edits)
+        return [self._finish(text, found) for text, found in zip(texts, edits, strict=True)]
+
+    def _correct_spans(self, texts: list[str], spans: list[Span], edits) -> None:
+        import torch
+
+        ids, mask = pad(spans, self._pad_id, self.device)
+        probs = replaced_probabilities(self.models.discriminator, ids, mask)
+        flags = flag(spans, probs, self.options.threshold)
+        if not flags:
+            return
+        rows = sorted({row for row, _, _ in flags})
+        row_of = {row: k for k, row in enumerate(rows)}
+        g_ids, g_mask = ids[rows], mask[rows]
+        sub_rows = torch.tensor([row_of[r] for r, _, _ in flags])
+        cols = torch.tensor([c for _, c, _ in flags])
+        if self.options.generator_input == "masked":
+            g_ids = g_ids.clone()
+            g_ids[sub_rows, cols] = self._mask_id
+        log_probs = generator_log_probs(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
+        for (row, col, _), lp in zip(flags, log_probs, strict=True):
+            span = spans[row]
+            choice = self._picker.choose(span.input_ids[col], lp)
+            if choice is not None:
+                offset = span.char_at[col]
+                text = texts[span.text_index]
+                edits[span.text_index][offset] = Edit(
+                    offset, text[offset], choice.char, choice.score
+                )
+
+    def _finish(self, source: str, found: dict[int, Edit]) -> Correction:
+        chosen = sorted(found.values(), key=lambda e: -e.score)
+        if self.options.max_edits:
+            chosen = chosen[: self.options.max_edits]
+        chosen.sort(key=lambda e: e.offset)
+        chars = list(source)
+        for edit in chosen:
+            chars[edit.offset] = edit.right
+        result = Correction(source, "".join(chars), tuple(chosen))
+        problem = violation(result.source, result.text, result.edits)
+        if problem:
+            log.warning(
+                "kept a sentence unchanged because its correction failed a check: %s", problem
+            )
+            return Correction(source, source, ())
+        return result
