@@ -1,0 +1,32 @@
+"""Shared fixtures: tiny models written to temp folders, never downloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from electra_corrector.testing import write_tiny_pair
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A random tiny D+G pair (64 positions, so windowing is exercised by short texts)."""
+    return write_tiny_pair(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_corrector(tiny_model_dir):
+    from electra_corrector import Corrector
+
+    # A low threshold makes the random discriminator flag many characters, so edits happen.
+    return Corrector(tiny_model_dir, threshold=0.3)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data is not beside the checkout")
+    return SHARED

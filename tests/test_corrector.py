@@ -1,0 +1,110 @@
+"""End to end: the engine really corrects, at the right offset, and only plausible typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from electra_corrector import Corrector
+from electra_corrector.assets import vocab_path
+from electra_corrector.options import CorrectorOptions
+from electra_corrector.result import Edit
+from electra_corrector.testing import write_tiny_pair
+from tests.handset import handset_pair
+
+
+@pytest.fixture(scope="module")
+def handset_dir(tmp_path_factory):
+    from transformers import BertTokenizerFast
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    # 唷 -> 友 is in the confusion table; 天 -> 友 is not.
+    disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
+    return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
+
+
+@pytest.mark.parametrize("generator_input", ["as_written", "masked"])
+def test_fixes_the_flagged_typo_at_its_offset_in_a_mixed_batch(handset_dir, generator_input):
+    corrector = Corrector(handset_dir, generator_input=generator_input)
+    texts = [
+        "今天是个好日子。",
+        "下个星期，我跟我朋唷打算去法国玩儿。",
+        "Version 2.0 ships in 2024 😀 https://example.com/唷",
+        "朋唷们" + "好" * 150 + "朋唷",  # longer than the 64-position model: windows
+    ]
+    results = corrector.correct_batch(texts)
+    assert results[0].text == texts[0] and results[0].edits == ()
+    assert results[1].text == "下个星期，我跟我朋友打算去法国玩儿。"
+    assert [(e.offset, e.wrong, e.right) for e in results[1].edits] == [(9, "唷", "友")]
+    assert 0.0 < results[1].edits[0].score <= 1.0
+    # 唷 inside a URL is a CJK char on its own, so it is corrected; nothing else in the line moves.
+    assert results[2].text == texts[2].replace("唷", "友")
+    long = results[3]
+    assert long.text == "朋友们" + "好" * 150 + "朋友"
+    assert [e.offset for e in long.edits] == [1, len(texts[3]) - 1]
+
+
+def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
+    corrector = Corrector(handset_dir)
+    # 天 is flagged too, but 友 is no typo of 天: it must stay.
+    result = corrector.correct("今天天气很好。")
+    assert result.text == "今天天气很好。" and result.edits == ()
+    # Without the confusion filter the same generator would rewrite it, so the filter is what held.
+    unfiltered = Corrector(handset_dir, use_confusion=False).correct("今天天气很好。")
+    assert unfiltered.text == "今友友气很好。"
+
+
+def test_threshold_one_flags_nothing(handset_dir):
+    corrector = Corrector(handset_dir, threshold=1.0)
+    assert corrector.correct("我跟我朋唷打算").edits == ()
+
+
+def test_max_edits_keeps_the_most_confident(handset_dir):
+    corrector = Corrector(handset_dir, max_edits=1)
+    result = corrector.correct("朋唷和朋唷")
+    assert len(result.edits) == 1
+
+
+def test_pycorrector_shape(handset_dir):
+    result = Corrector(handset_dir).correct("我跟我朋唷打算")
+    assert result.to_dict() == {
+        "source": "我跟我朋唷打算",
+        "target": "我跟我朋友打算",
+        "errors": [("唷", "友", 4)],
+    }
+
+
+def test_settings_file_is_read_and_keywords_override_it(tmp_path, handset_dir):
+    import shutil
+
+    shutil.copytree(handset_dir, tmp_path / "m")
+    CorrectorOptions(threshold=0.99).save(tmp_path / "m")
+    assert Corrector(tmp_path / "m").options.threshold == 0.99
+    assert Corrector(tmp_path / "m").correct("我跟我朋唷打算").edits == ()
+    assert Corrector(tmp_path / "m", threshold=0.5).correct("我跟我朋唷打算").edits != ()
+
+
+def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, caplog):
+    source = "今天天气很好，我们去公园玩吧。"
+    bogus = Edit(0, "今", "x", 0.9)  # a non-CJK replacement must never reach the user
+    monkeypatch.setattr(
+        tiny_corrector, "_correct_spans", lambda texts, spans, edits: edits[0].update({0: bogus})
+    )
+    result = tiny_corrector.correct(source)
+    assert result.text == source and result.edits == ()
+    assert "failed a check" in caplog.text
+
+
+def test_bad_device_is_a_clear_error(tiny_model_dir):
+    from electra_corrector.errors import CorrectorError
+
+    with pytest.raises(CorrectorError, match="device"):
+        Corrector(tiny_model_dir, device="nonsense")
+
+
+def test_random_model_keeps_invariants_on_the_builtin_examples(tiny_corrector):
+    texts = ["我在2018年去了Hello世界 😀 https://x.com 𠀀。ＡＢ今天天气很好，我们去公园玩吧。" * 3]
+    for result in tiny_corrector.correct_batch(texts):
+        assert len(result.text) == len(result.source)
+        for edit in result.edits:
+            assert result.source[edit.offset] == edit.wrong
+            assert result.text[edit.offset] == edit.right
