@@ -127,12 +127,9 @@ def _load_one(cls, name: str, head: str, dtype):
     """Load one model; refuse it when its task head is missing from the weights."""
     try:
         model, info = cls.from_pretrained(name, dtype=dtype, output_loading_info=True)
-    except OSError as exc:
-        raise ModelLoadError(f"cannot load {name}: {exc}".splitlines()[0]) from exc
-    except (ValueError, KeyError, RuntimeError) as exc:
-        raise ModelLoadError(
-            f"cannot load {name}: {type(exc).__name__}: {exc}".splitlines()[0]
-        ) from exc
+    except Exception as exc:  # the loaders raise many types; all mean "this is not usable"
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ModelLoadError(f"cannot load {name}: {type(exc).__name__}: {first_line}") from exc
     if model.config.model_type != "electra":
         raise ModelLoadError(f"{name} is a {model.config.model_type!r} model, not ELECTRA")
     missing = [k for k in info.get("missing_keys", ()) if k.startswith(head)]

@@ -21,8 +21,9 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 def tiny_corrector(tiny_model_dir):
     from electra_corrector import Corrector
 
-    # A low threshold makes the random discriminator flag many characters, so edits happen.
-    return Corrector(tiny_model_dir, threshold=0.3)
+    # Eager settings: the random discriminator flags many characters and any confusable
+    # candidate is taken, so the engine edits a lot and invariants are really exercised.
+    return Corrector(tiny_model_dir, threshold=0.3, top_k=21128, min_gain=-1e9)
 
 
 @pytest.fixture
