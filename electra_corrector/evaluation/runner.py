@@ -1,0 +1,33 @@
+"""Run a corrector over (source, target) pairs and score it; shared by the CLI and scripts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from electra_corrector.evaluation.metrics import Metrics, compute_metrics
+
+
+def evaluate(
+    corrector, pairs: Sequence[tuple[str, str]], batch_size: int = 32, progress: bool = False
+) -> tuple[Metrics, list]:
+    """Correct every source in batches; return the metrics and one Correction per pair.
+
+    `corrector` needs only `correct_batch(list[str]) -> list[Correction]`. `progress` shows a tqdm
+    bar on stderr.
+    """
+    from tqdm import tqdm
+
+    sources = [source for source, _ in pairs]
+    predictions = []
+    with tqdm(
+        total=len(sources), unit="sent", file=sys.stderr, disable=not progress, leave=False
+    ) as bar:
+        for start in range(0, len(sources), batch_size):
+            batch = sources[start : start + batch_size]
+            predictions.extend(corrector.correct_batch(batch))
+            bar.update(len(batch))
+    metrics = compute_metrics(
+        sources, [target for _, target in pairs], [p.text for p in predictions]
+    )
+    return metrics, predictions

@@ -1,0 +1,123 @@
+"""electra-correct-eval end to end on a hand-set model, its failure modes, and evaluate()."""
+
+import json
+
+import pytest
+
+from electra_corrector.evaluation import evaluate
+from electra_corrector.evaluation.cli import main
+from electra_corrector.result import Correction
+
+# The hand-set model flags 唷 and 天 and proposes 友, which the confusion table allows for 唷 only.
+PAIRS = [
+    ("我跟我朋唷打算去玩", "我跟我朋友打算去玩"),  # fixed
+    ("今天天气很好", "今天天气很好"),  # flagged, no confusable candidate: left alone
+    ("对不气", "对不起"),  # missed
+    ("唷，你好", "唷，你好"),  # error-free, over-corrected
+]
+
+
+@pytest.fixture(scope="module")
+def handset_dir(tmp_path_factory):
+    from transformers import BertTokenizerFast
+
+    from electra_corrector.assets import vocab_path
+    from electra_corrector.testing import write_tiny_pair
+    from tests.handset import handset_pair
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
+    return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    lines = [f"{s}\t{t}" for s, t in PAIRS] + ["太短\t太短了"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_json_report_errors_file_and_rejected_pairs(handset_dir, data_file, tmp_path, capsys):
+    errors = tmp_path / "errors.jsonl"
+    argv = [str(data_file), "--model", str(handset_dir), "--json", "--errors", str(errors)]
+    assert main([*argv, "--batch-size", "3"]) == 0
+    out, err = capsys.readouterr()
+    [result] = json.loads(out)["results"]
+    m = result["metrics"]
+    assert (m["sentences"], m["sentences_with_errors"], m["false_positives"]) == (4, 2, 1)
+    assert m["sentence_correction"]["tp"] == m["sentence_detection"]["tp"] == 1
+    assert m["sentence_correction"]["precision"] == m["sentence_correction"]["recall"] == 0.5
+    assert (m["char_correction"]["tp"], m["char_correction"]["predicted"]) == (1, 2)
+    assert result["rejected"] == [f"{data_file}:5: source has 2 characters, target 3"]
+    assert "left out 1 of 5 pairs" in err and f"{data_file}:5:" in err
+    sig = result["signature"]
+    assert sig.startswith("electra-correct:") and f"|model:{handset_dir}|" in sig
+    assert "|threshold:" in sig and "|data:pairs.tsv|format:tsv|t2s:no|n:4|" in sig
+    assert sig.endswith(f"|sha1:{result['sha1']}") and len(result["sha1"]) == 40
+
+    wrong = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [(w["index"], w["prediction"]) for w in wrong] == [(2, "对不气"), (3, "友，你好")]
+    assert wrong[1]["edits"][0]["offset"] == 0 and wrong[1]["edits"][0]["right"] == "友"
+
+
+def test_table_report_with_limit(handset_dir, data_file, capsys):
+    assert main([str(data_file), "--model", str(handset_dir), "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    [row] = [line for line in out.splitlines() if line.startswith("sentence correction")]
+    assert row.split()[2:] == ["100.00"] * 4 + ["1"] * 3
+    assert "sentences/s" in out
+    assert "|n:1|" in out.splitlines()[-1] and out.splitlines()[-1].startswith("signature: ")
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith("electra-correct-eval: error: ")
+    return err
+
+
+def test_unreadable_data_exits_2(tmp_path, capsys):
+    assert main([str(tmp_path / "missing.tsv")]) == 2
+    assert "missing.tsv: cannot read" in one_line_error(capsys)
+
+
+def test_data_without_usable_pairs_exits_2(tmp_path, capsys):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"source": "对不气", "target": "对不起了"}\n', encoding="utf-8")
+    assert main([str(path)]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"{path}: no usable pairs")
+
+
+def test_missing_model_exits_2(tmp_path, capsys):
+    path = tmp_path / "x.tsv"
+    path.write_text("对不气\t对不起\n", encoding="utf-8")
+    assert main([str(path), "--model", str(tmp_path / "no-such-model")]) == 2
+    assert "no-such-model" in one_line_error(capsys)
+
+
+def test_bad_option_is_an_argparse_error(data_file, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(data_file), "--threshold", "1.5"])
+    assert exit_info.value.code == 2
+
+
+class UppercaseCorrector:
+    """Stands in for Corrector: 'corrects' a to A and records its batch sizes."""
+
+    def __init__(self):
+        self.batches = []
+
+    def correct_batch(self, texts):
+        self.batches.append(len(texts))
+        return [Correction(t, t.replace("a", "A"), ()) for t in texts]
+
+
+def test_evaluate_runs_in_batches_and_scores_the_texts():
+    corrector = UppercaseCorrector()
+    pairs = [("xa", "xA"), ("ab", "Ab"), ("bb", "bb"), ("ba", "bb"), ("aa", "aa")]
+    metrics, predictions = evaluate(corrector, pairs, batch_size=2)
+    assert corrector.batches == [2, 2, 1]
+    assert [p.text for p in predictions] == ["xA", "Ab", "bb", "bA", "AA"]
+    assert metrics.sentence_correction.tp == 2
+    assert metrics.sentence_detection.tp == 3
+    assert metrics.false_positives == 1
