@@ -1,0 +1,7 @@
+"""python -m electra_corrector: the electra-correct command."""
+
+import sys
+
+from electra_corrector.cli import main
+
+sys.exit(main())

@@ -1,0 +1,263 @@
+"""electra-correct: the command line. Parses arguments and picks a mode; runner.py does the work.
+
+Nothing here imports torch or transformers at start-up, so --help and --version answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from electra_corrector import __version__
+from electra_corrector.formats import FORMATS, renderer
+from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
+from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
+
+PROG = "electra-correct"
+OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
+BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
+
+DESCRIPTION = """\
+Correct Chinese spelling errors (wrong characters) with an ELECTRA discriminator and generator.
+Only Chinese characters are ever replaced, one for one; everything else passes through byte for
+byte, including the encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK), line endings
+and blank lines."""
+
+EPILOG = """\
+examples:
+  electra-correct essay.txt                     corrected text to stdout
+  electra-correct a.txt b.txt -o fixed.txt      several files into one output
+  electra-correct --in-place notes/*.txt        rewrite files (atomically)
+  tail -f chat.log | electra-correct            a stream: each line answered as it arrives
+  electra-correct --format diff essay.txt       show the changes: 我跟我朋[唷→友]打算
+  electra-correct --format jsonl essay.txt      one JSON object per line, with the edits
+  electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
+                                                a whole tree, mirrored; add --resume after Ctrl-C
+
+exit status:
+  0    all inputs corrected
+  1    some inputs could not be read (each named on stderr); the others were corrected
+  2    bad arguments, or the model could not be loaded
+  130  interrupted (Ctrl-C); with --input-dir, rerun with --resume to finish"""
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a probability in [0, 1], got {text}")
+    return value
+
+
+def _int_at_least(low: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {text}")
+        return value
+
+    return parse
+
+
+def _encoding(name: str) -> TextEncoding:
+    try:
+        return TextEncoding.named(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin"
+    )
+    where = parser.add_argument_group("output")
+    where.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
+    where.add_argument("-i", "--in-place", action="store_true", help="rewrite each FILE")
+    where.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default); jsonl: a JSON object per line, with the edits; diff: changes marked",
+    )
+    where.add_argument(
+        "--output-encoding",
+        type=_encoding,
+        metavar="ENC",
+        help="e.g. utf-8, utf-8-sig, gb18030 (default: the input's; jsonl: utf-8)",
+    )
+    tree = parser.add_argument_group("directories")
+    tree.add_argument("--input-dir", type=Path, metavar="DIR", help="correct every file in DIR")
+    tree.add_argument("--output-dir", type=Path, metavar="DIR", help="mirror of --input-dir")
+    tree.add_argument(
+        "--glob", default="*", metavar="PATTERN", help="file names, in any subfolder (default: *)"
+    )
+    tree.add_argument("--resume", action="store_true", help="skip files already in --output-dir")
+    model = parser.add_argument_group("model")
+    model.add_argument(
+        "--model", metavar="DIR", help="model folder or hub id (default: data/electra_models)"
+    )
+    model.add_argument("--device", help="torch device: cpu (default), cuda, cuda:1, mps")
+    model.add_argument(
+        "--threshold",
+        type=_probability,
+        metavar="P",
+        help="flag a character when P(replaced) > P (default: the model's); 1 changes nothing",
+    )
+    model.add_argument(
+        "--batch-size",
+        type=_int_at_least(1),
+        default=32,
+        metavar="N",
+        help="lines per model call (default: 32)",
+    )
+    model.add_argument(
+        "--max-edits-per-sentence",
+        type=_int_at_least(0),
+        metavar="N",
+        help="keep only the N most confident edits per line (0: no limit)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Reject combinations that have no meaning (argparse exits with status 2)."""
+    if args.input_dir is not None:
+        if args.files or args.output or args.in_place:
+            parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
+        if args.output_dir is None:
+            parser.error("--input-dir needs --output-dir")
+        if not args.input_dir.is_dir():
+            parser.error(f"--input-dir {args.input_dir}: not a directory")
+        if args.output_dir.resolve() == args.input_dir.resolve():
+            parser.error("--output-dir must differ from --input-dir")
+    elif args.output_dir is not None or args.resume:
+        parser.error("--output-dir and --resume go with --input-dir")
+    if args.in_place:
+        if args.output:
+            parser.error("--in-place and -o cannot be combined")
+        if not args.files or "-" in args.files:
+            parser.error("--in-place needs FILEs (not stdin)")
+        if args.format != "text":
+            parser.error("--in-place writes corrected text; --format must be text")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check(parser, args)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep the interpreter's final flush
+        # of stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+
+
+def _run(args: argparse.Namespace) -> int:
+    from electra_corrector.errors import CorrectorError
+
+    try:
+        corrector = _load_corrector(args)
+    except CorrectorError as e:
+        _say(str(e))
+        return USAGE_ERROR
+    jobs, skipped = _plan(args)
+    to_stdout = args.output is None and not args.in_place and args.input_dir is None
+    color = to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
+
+    def report(message: str) -> None:
+        (progress.write if progress is not None else print)(f"{PROG}: {message}", file=sys.stderr)
+
+    pipeline = Pipeline(
+        corrector,
+        renderer(args.format, color),
+        args.batch_size,
+        report,
+        shared=sys.stdout.buffer,
+        output_encoding=args.output_encoding,
+        json_output=args.format == "jsonl",
+        progress=progress,
+    )
+    try:
+        outcome = _execute(args, pipeline, jobs)
+    finally:
+        if progress is not None:
+            progress.close()
+    outcome.skipped = skipped
+    if args.input_dir is not None and not args.quiet:
+        _say(outcome.summary())
+    return SOME_FAILED if outcome.failed else OK
+
+
+def _plan(args: argparse.Namespace) -> tuple[list[Job] | None, int]:
+    """The inputs as jobs (None for a live stdin stream), and how many --resume skipped."""
+    if args.input_dir is not None:
+        return tree_jobs(args.input_dir, args.output_dir, args.glob, args.resume)
+    names = args.files or ["-"]
+    if names == ["-"] and args.output is None:
+        return None, 0
+    sources = [None if name == "-" else Path(name) for name in names]
+    return [Job(source, output=source if args.in_place else None) for source in sources], 0
+
+
+def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
+    if jobs is None:
+        return pipeline.run_stream(private_stdin())
+    if args.output is None:
+        return pipeline.run_files(jobs, sys.stdin.buffer)
+    # One output for all inputs: it appears only if every input could be read.
+    sink = AtomicFile(args.output)
+    try:
+        pipeline.shared = sink.stream
+        outcome = pipeline.run_files(jobs, sys.stdin.buffer)
+    except BaseException:
+        sink.discard()
+        raise
+    if outcome.failed:
+        sink.discard()
+    else:
+        sink.commit()
+    return outcome
+
+
+def _load_corrector(args: argparse.Namespace):
+    from electra_corrector.corrector import Corrector
+
+    overrides = {}
+    if args.max_edits_per_sentence is not None:
+        overrides["max_edits"] = args.max_edits_per_sentence
+    return Corrector(
+        model=args.model,
+        device=args.device,
+        threshold=args.threshold,
+        batch_size=args.batch_size,
+        **overrides,
+    )
+
+
+def _progress_bar(jobs: list[Job] | None, unwanted: bool):
+    """A tqdm bar on stderr counting input bytes: for files, and only where someone watches."""
+    if jobs is None or unwanted or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    sizes = (job.source.stat().st_size for job in jobs if job.source and job.source.is_file())
+    return tqdm(total=sum(sizes), unit="B", unit_scale=True, file=sys.stderr, desc=PROG)
+
+
+def _say(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)

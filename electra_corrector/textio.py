@@ -1,0 +1,320 @@
+"""Text in and out, byte-exact: encodings and BOMs, line endings, streaming, atomic file writes.
+
+A corrector may only change characters inside lines, so everything else must survive a round trip
+unchanged: the encoding (UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM, GB18030), the BOM itself,
+each line's ending (LF or CRLF, none on a last line) and blank lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import queue
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+
+class TextError(Exception):
+    """Input that cannot be read (or output that cannot be written) as text; says where and why."""
+
+
+@dataclass(frozen=True)
+class TextEncoding:
+    codec: str  # Python codec for the bytes after the BOM
+    bom: bytes = b""
+
+    def __str__(self) -> str:
+        return self.codec.upper() + (" with BOM" if self.bom else "")
+
+    @classmethod
+    def named(cls, name: str) -> TextEncoding:
+        """The encoding a user names (`utf-8-sig`, `utf-16` write a BOM); LookupError if unknown."""
+        codec = codecs.lookup(name).name
+        with_bom = {
+            "utf-8-sig": ("utf-8", codecs.BOM_UTF8),
+            "utf-16": ("utf-16-le", codecs.BOM_UTF16_LE),
+            "utf-32": ("utf-32-le", codecs.BOM_UTF32_LE),
+        }
+        return cls(*with_bom.get(codec, (codec, b"")))
+
+
+UTF8 = TextEncoding("utf-8")
+GB18030 = TextEncoding("gb18030")  # a superset of GBK and GB2312
+_BOM_ENCODINGS = (
+    TextEncoding("utf-8", codecs.BOM_UTF8),
+    TextEncoding("utf-16-le", codecs.BOM_UTF16_LE),
+    TextEncoding("utf-16-be", codecs.BOM_UTF16_BE),
+)
+
+
+def split_line_ending(line: str) -> tuple[str, str]:
+    """("text", "\\r\\n"), ("text", "\\n") or ("text", "") for a last line without one."""
+    if line.endswith("\r\n"):
+        return line[:-2], "\r\n"
+    if line.endswith("\n"):
+        return line[:-1], "\n"
+    return line, ""
+
+
+class LineReader:
+    """The lines of a binary stream as str, each ending as in the input ("\\n", "\\r\\n" or none).
+
+    The encoding is taken from a BOM; without one it is UTF-8, or GB18030 when the first line that
+    is not valid UTF-8 comes before any non-ASCII line (ASCII is the same in both, so nothing read
+    so far changes). Lines are read one at a time, so a pipe's lines arrive as they are written.
+    """
+
+    def __init__(self, stream: BinaryIO):
+        self.line_number = 0  # of the last line returned
+        self.bytes_read = 0
+        head = _read_bom(stream)
+        bom_encoding = next((e for e in _BOM_ENCODINGS if e.bom == head), None)
+        if bom_encoding:
+            self.encoding = bom_encoding
+            self.bytes_read = len(head)
+            # newline="\n": split only at "\n" and translate nothing, so "\r\n" survives.
+            text = io.TextIOWrapper(
+                stream, encoding=bom_encoding.codec, errors=_MARK_INVALID, newline="\n"
+            )
+            self._lines = self._decoded_lines(text)
+        else:
+            self.encoding = UTF8
+            self._lines = self._sniffed_lines(_byte_lines(head, stream))
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def _sniffed_lines(self, raw_lines: Iterator[bytes]) -> Iterator[str]:
+        all_ascii = True
+        for raw in raw_lines:
+            self.line_number += 1
+            self.bytes_read += len(raw)
+            try:
+                line = raw.decode(self.encoding.codec)
+            except UnicodeDecodeError:
+                if not (all_ascii and self.encoding == UTF8):
+                    raise self._not_decodable() from None
+                self.encoding = GB18030
+                try:
+                    line = raw.decode(GB18030.codec)
+                except UnicodeDecodeError:
+                    raise TextError(
+                        f"line {self.line_number}: neither UTF-8 nor GB18030 text"
+                    ) from None
+            all_ascii = all_ascii and raw.isascii()
+            yield self._checked(line)
+
+    def _decoded_lines(self, text: io.TextIOWrapper) -> Iterator[str]:
+        for line in iter(text.readline, ""):
+            self.line_number += 1
+            if _INVALID in line:
+                raise self._not_decodable()
+            self.bytes_read += len(line.encode(self.encoding.codec))
+            yield self._checked(line)
+
+    def _not_decodable(self) -> TextError:
+        return TextError(f"line {self.line_number}: not valid {self.encoding.codec.upper()} text")
+
+    def _checked(self, line: str) -> str:
+        if "\0" in line:
+            raise TextError(f"line {self.line_number}: contains NUL bytes (a binary file?)")
+        return line
+
+
+# The text decoder reads ahead, so a strict one would fail while an earlier line is being read.
+# Instead, undecodable bytes become a lone surrogate, which no valid text contains, and the line
+# that holds one is reported.
+_MARK_INVALID = "electra-corrector-mark-invalid"
+_INVALID = "\ud800"
+codecs.register_error(_MARK_INVALID, lambda error: (_INVALID, error.end))
+
+
+def _read_bom(stream: BinaryIO) -> bytes:
+    """The BOM at the start of `stream`, or the (at most 3) bytes read to rule one out.
+
+    Byte by byte, so that a pipe whose first line is shorter than a BOM does not stall.
+    """
+    head = b""
+    while any(e.bom.startswith(head) and e.bom != head for e in _BOM_ENCODINGS):
+        byte = stream.read(1)
+        if not byte:
+            break
+        head += byte
+    return head
+
+
+def _byte_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """Lines split at b"\\n", which never occurs inside a UTF-8 or GB18030 character."""
+    # `head` holds BOM-like bytes then one more; only that last one can be b"\n".
+    first = head if head.endswith(b"\n") else head + stream.readline()
+    if first:
+        yield first
+        yield from iter(stream.readline, b"")
+
+
+class LineWriter:
+    """Encodes lines onto a binary stream, starting with the encoding's BOM.
+
+    `encoding` is a function because a reader's encoding is settled only as it reads; it can
+    only change while everything read was ASCII, which encodes the same either way.
+    """
+
+    def __init__(self, stream: BinaryIO, encoding: Callable[[], TextEncoding]):
+        self._stream = stream
+        self._encoding = encoding
+        self._started = False
+
+    def write(self, text: str) -> None:
+        encoding = self._encoding()
+        self._start(encoding)
+        try:
+            data = text.encode(encoding.codec)
+        except UnicodeEncodeError as e:
+            raise TextError(f"cannot write {e.object[e.start]!r} in {encoding}") from None
+        self._stream.write(data)
+
+    def finish(self) -> None:
+        """Write the BOM of an input that had nothing else, so it too round-trips."""
+        self._start(self._encoding())
+
+    def _start(self, encoding: TextEncoding) -> None:
+        if not self._started:
+            self._started = True
+            self._stream.write(encoding.bom)
+
+
+class AtomicFile:
+    """A binary file that appears at `path` complete or not at all.
+
+    Written to a temporary file in the same folder, then flushed, fsynced and renamed over `path`
+    on `commit()`; `discard()` (or an exception or Ctrl-C inside a `with` block) removes it and
+    leaves `path` as it was. Temporary names start with "." and end with ".tmp".
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        fd, temp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        self._temp = Path(temp)
+        self.stream: BinaryIO = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self._temp, _mode_for(self.path))
+            os.replace(self._temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        _fsync_folder(self.path.parent)
+
+    def discard(self) -> None:
+        self.stream.close()
+        self._temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the permissions of a file being replaced; a new one gets the usual 0o666 & ~umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; elsewhere a folder cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def private_stdin() -> BinaryIO:
+    """Standard input through a reader of our own, for reading in a background thread.
+
+    When the program ends while that thread is blocked in a read (Ctrl-C, `| head`), the
+    interpreter would abort trying to lock sys.stdin.buffer; nothing at exit touches this one.
+    """
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing blocks at exit
+        return sys.stdin.buffer
+    return open(fd, "rb", closefd=False)  # outlives this function on purpose
+
+
+class Prefetcher:
+    """Runs an iterator in a background thread, so a consumer can take what has already arrived.
+
+    `batches(n)` yields lists of up to n items: it waits for the first, then adds only items that
+    are already queued. A live stream is answered as it comes; a fast one is batched. At most
+    `capacity` items wait in memory. An exception in the iterator is raised after its items.
+    """
+
+    _END = object()
+
+    def __init__(self, items: Iterable, capacity: int):
+        self._queue: queue.Queue = queue.Queue(maxsize=capacity)
+        thread = threading.Thread(target=self._fill, args=(items,), daemon=True)
+        thread.start()
+
+    def _fill(self, items: Iterable) -> None:
+        try:
+            for item in items:
+                self._queue.put(item)
+        except BaseException as e:
+            self._queue.put(_Raised(e))
+        self._queue.put(self._END)
+
+    def batches(self, size: int) -> Iterator[list]:
+        done = False
+        while not done:
+            batch = []
+            item = self._queue.get()
+            while True:
+                if item is self._END:
+                    done = True
+                    break
+                if isinstance(item, _Raised):
+                    yield batch
+                    raise item.error
+                batch.append(item)
+                if len(batch) >= size:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                yield batch
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException

@@ -1,0 +1,318 @@
+"""electra-correct run in-process through main(): modes, formats, encodings, failures, exit codes.
+
+Tests that need a real process (streaming, Ctrl-C, broken pipe, import cost) are in
+test_cli_process.py.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import re
+import shutil
+import sys
+
+import pytest
+
+from electra_corrector import __version__
+from electra_corrector.charset import is_cjk
+from electra_corrector.cli import main
+from electra_corrector.formats import mark_changes, renderer
+from electra_corrector.options import CorrectorOptions
+from electra_corrector.result import Correction, Edit
+
+SAMPLE = (
+    "我跟我朋唷打算去法国玩儿。{nl}{nl}Hello, 世界 ①②{nl}  今天天汽很好，我们去公园散步{nl}最后一行"
+)
+
+ENCODERS = {
+    "utf8": lambda s: s.encode("utf-8"),
+    "utf8bom": lambda s: s.encode("utf-8-sig"),
+    "utf16le": lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
+    "utf16be": lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
+    "gb18030": lambda s: s.encode("gb18030"),
+}
+
+# Enough Chinese that the random tiny model (default threshold) makes edits on most lines.
+BUSY = "".join(
+    f"第{i}行：今天天汽很好，我们去公园散步，然后在饭店吃饭。ok {i}\r\n" for i in range(12)
+)
+
+
+@pytest.fixture(scope="module")
+def eager_model_dir(tiny_model_dir, tmp_path_factory):
+    """The tiny random model with a corrector_config.json that makes it edit a lot, so the
+    default settings exercise the engine (as in conftest's tiny_corrector)."""
+    root = tmp_path_factory.mktemp("eager") / "model"
+    shutil.copytree(tiny_model_dir, root)
+    CorrectorOptions(threshold=0.3, top_k=21128, min_gain=-1e9).save(root)
+    return root
+
+
+@pytest.fixture
+def cli(capsysbinary, monkeypatch, eager_model_dir):
+    """Runs main(argv) with the eager tiny model; returns (status, stdout bytes, stderr text)."""
+
+    def run(*argv, stdin: bytes = b""):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            status = main([*map(str, argv), "--model", str(eager_model_dir)])
+        except SystemExit as e:  # argparse: --help, --version, usage errors
+            status = e.code
+        out, err = capsysbinary.readouterr()
+        return status, out, err.decode()
+
+    return run
+
+
+def files_under(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_tree_round_trips_every_encoding_and_line_ending_at_threshold_1(cli, tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    for name, encode in ENCODERS.items():
+        for nl, tag in (("\n", "lf"), ("\r\n", "crlf")):
+            path = src / name / "deeper" / f"{tag}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(encode(SAMPLE.format(nl=nl)))
+    (src / "empty.txt").write_bytes(b"")
+    (src / "bom_only.txt").write_bytes(codecs.BOM_UTF8)
+
+    status, stdout, stderr = cli("--input-dir", src, "--output-dir", out, "--threshold", "1")
+
+    assert (status, stdout) == (0, b"")
+    assert files_under(out) == files_under(src)
+    for name in files_under(src):
+        assert (out / name).read_bytes() == (src / name).read_bytes(), name
+    assert stderr.strip() == "electra-correct: 12 files corrected, 0 failed"
+
+
+def test_stdout_output_file_and_stdin_round_trip_at_threshold_1(cli, tmp_path):
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes(ENCODERS["gb18030"](SAMPLE.format(nl="\r\n")))
+    utf16 = ENCODERS["utf16be"](SAMPLE.format(nl="\n"))
+
+    assert cli(gb, "--threshold", "1") == (0, gb.read_bytes(), "")
+    assert cli("-", "--threshold", "1", stdin=utf16) == (0, utf16, "")
+    assert cli(gb, "-o", tmp_path / "copy.txt", "--threshold", "1") == (0, b"", "")
+    assert (tmp_path / "copy.txt").read_bytes() == gb.read_bytes()
+
+
+def test_active_engine_keeps_lines_endings_and_non_chinese(cli, tmp_path):
+    path = tmp_path / "busy.txt"
+    path.write_bytes(BUSY.encode("gb18030"))
+
+    status, stdout, _ = cli(path)
+
+    assert status == 0
+    before = BUSY.splitlines(keepends=True)
+    after = stdout.decode("gb18030").splitlines(keepends=True)  # written back as GB18030
+    assert after != before  # the engine really changed something
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert len(new) == len(old) and new.endswith("\r\n")
+        assert all(a == b or (is_cjk(a) and is_cjk(b)) for a, b in zip(old, new, strict=True))
+
+
+def test_jsonl_and_diff_describe_the_same_edits_as_the_text(cli, tmp_path):
+    path = tmp_path / "busy.txt"
+    path.write_text(BUSY, encoding="utf-8", newline="")
+
+    texts = cli(path)[1].decode().splitlines()
+    status, jsonl, _ = cli(path, "--format", "jsonl")
+    records = [json.loads(line) for line in jsonl.decode().splitlines()]
+    diff = cli(path, "--format", "diff")[1].decode().splitlines()
+
+    assert status == 0
+    assert [r["line"] for r in records] == list(range(1, 13))
+    assert {r["file"] for r in records} == {str(path)}
+    assert [r["source"] for r in records] == BUSY.splitlines()
+    assert [r["text"] for r in records] == texts
+    assert any(r["edits"] for r in records)
+    for record, shown in zip(records, diff, strict=True):
+        for edit in record["edits"]:
+            assert record["source"][edit["offset"]] == edit["wrong"]
+            assert record["text"][edit["offset"]] == edit["right"]
+            assert f"[{edit['wrong']}→{edit['right']}]" in shown
+        assert re.sub(r"\[(.)→.\]", r"\1", shown) == record["source"]
+
+
+def test_max_edits_per_sentence_limits_each_line(cli, tmp_path):
+    path = tmp_path / "busy.txt"
+    path.write_text(BUSY, encoding="utf-8")
+
+    def edits_per_line(*options):
+        out = cli(path, "--format", "jsonl", *options)[1].decode()
+        return [len(json.loads(line)["edits"]) for line in out.splitlines()]
+
+    assert max(edits_per_line()) > 1  # otherwise the limit would not be tested
+    assert max(edits_per_line("--max-edits-per-sentence", "1")) == 1
+
+
+def test_output_encoding_is_converted_on_request(cli, tmp_path):
+    path = tmp_path / "gb.txt"
+    path.write_bytes("中文\r\n".encode("gb18030"))
+    assert cli(path, "--threshold", "1", "--output-encoding", "utf-16")[1] == "中文\r\n".encode(
+        "utf-16"
+    )
+    jsonl = cli(path, "--threshold", "1", "--format", "jsonl")[1]
+    assert json.loads(jsonl.decode("utf-8"))["source"] == "中文"  # JSON lines are UTF-8
+
+
+def test_tree_reports_bad_files_and_finishes_the_good_ones(cli, tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "a" / "b").mkdir(parents=True)
+    (src / "one.txt").write_text("今天天汽很好\n", encoding="utf-8")
+    (src / "a" / "two.txt").write_bytes("第二个文件\n".encode("gbk"))
+    (src / "a" / "b" / "three.txt").write_text("第三个\n", encoding="utf-8-sig")
+    (src / "a" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (src / "a" / "b" / "mixed.txt").write_bytes("好\n".encode() + "坏\n".encode("gbk"))
+
+    status, _, stderr = cli("--input-dir", src, "--output-dir", out)
+
+    assert status == 1
+    assert files_under(out) == ["a/b/three.txt", "a/two.txt", "one.txt"]  # no temp files either
+    messages = stderr.splitlines()
+    assert f"electra-correct: {src / 'a' / 'image.png'}: line 3: contains NUL bytes" in stderr
+    assert f"electra-correct: {src / 'a' / 'b' / 'mixed.txt'}: line 2: not valid UTF-8" in stderr
+    assert messages[-1] == "electra-correct: 3 files corrected, 2 failed"
+    assert len(messages) == 3
+    assert (out / "a" / "two.txt").read_bytes()[-1:] == b"\n"
+
+
+def test_glob_selects_files_and_resume_skips_finished_ones(cli, tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    for name in ("x.txt", "sub/y.txt", "sub/z.md"):
+        (src / name).write_text("中文\n", encoding="utf-8")
+    (out / "sub").mkdir(parents=True)
+    (out / "sub" / "y.txt").write_text("already done\n")
+
+    status, _, stderr = cli(
+        "--input-dir", src, "--output-dir", out, "--glob", "*.txt", "--resume", "--threshold", "1"
+    )
+
+    assert status == 0
+    assert files_under(out) == ["sub/y.txt", "x.txt"]
+    assert (out / "sub" / "y.txt").read_text() == "already done\n"
+    assert stderr.strip() == "electra-correct: 1 files corrected, 0 failed, 1 skipped"
+
+
+def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(BUSY, encoding="utf-8", newline="")
+    good.chmod(0o640)
+    bad.write_bytes(b"ok\n\xff\xfe\xfd\n")
+
+    status, stdout, stderr = cli("--in-place", good, bad)
+
+    assert (status, stdout) == (1, b"")
+    assert stderr == f"electra-correct: {bad}: line 2: neither UTF-8 nor GB18030 text\n"
+    changed = good.read_bytes().decode()
+    assert changed != BUSY and len(changed) == len(BUSY)
+    assert good.stat().st_mode & 0o777 == 0o640
+    assert bad.read_bytes() == b"ok\n\xff\xfe\xfd\n"
+    assert sorted(os.listdir(tmp_path)) == ["bad.txt", "good.txt"]
+
+
+def test_interrupted_in_place_run_leaves_the_original(cli, tmp_path, monkeypatch):
+    from electra_corrector.corrector import Corrector
+
+    def interrupted(self, texts):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Corrector, "correct_batch", interrupted)
+    path = tmp_path / "file.txt"
+    path.write_bytes(BUSY.encode())
+
+    assert cli("--in-place", path) == (130, b"", "electra-correct: interrupted\n")
+    assert path.read_bytes() == BUSY.encode()
+    assert os.listdir(tmp_path) == ["file.txt"]
+
+
+def test_missing_inputs_are_reported_and_the_rest_is_done(cli, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("中文\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    missing, folder = tmp_path / "missing.txt", tmp_path / "folder"
+    folder.mkdir()
+
+    status, stdout, stderr = cli(missing, good, folder, tmp_path / "empty.txt", "--threshold", "1")
+
+    assert (status, stdout) == (1, "中文\n".encode())
+    assert stderr.splitlines() == [
+        f"electra-correct: {missing}: No such file or directory",
+        f"electra-correct: {folder}: Is a directory",
+    ]
+
+
+def test_output_file_is_not_written_when_an_input_fails(cli, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("中文\n", encoding="utf-8")
+    status, _, stderr = cli(good, tmp_path / "missing.txt", "-o", tmp_path / "out.txt")
+    assert status == 1
+    assert "missing.txt: No such file or directory" in stderr
+    assert sorted(os.listdir(tmp_path)) == ["good.txt"]
+
+
+def test_missing_model_is_one_line_and_status_2(capsys, tmp_path):
+    status = main(["--model", str(tmp_path / "no-model"), "-"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("electra-correct: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--in-place"],
+        ["--in-place", "-"],
+        ["--in-place", "-o", "x.txt", "a.txt"],
+        ["--in-place", "--format", "jsonl", "a.txt"],
+        ["--input-dir", "."],
+        ["--input-dir", ".", "--output-dir", "."],
+        ["--input-dir", "no-such-dir", "--output-dir", "out"],
+        ["--input-dir", ".", "--output-dir", "out", "a.txt"],
+        ["--resume"],
+        ["--threshold", "1.5"],
+        ["--batch-size", "0"],
+        ["--output-encoding", "no-such-codec"],
+        ["--format", "xml"],
+    ],
+)
+def test_usage_errors_exit_2(cli, argv):
+    status, stdout, stderr = cli(*argv)
+    assert (status, stdout) == (2, b"")
+    assert "electra-correct: error:" in stderr
+
+
+def test_version(cli):
+    assert cli("--version")[1].decode().strip() == f"electra-correct {__version__}"
+
+
+def test_diff_marks_each_edit_and_colours_only_on_request():
+    correction = Correction(
+        "我跟我朋唷打算", "我跟我朋友打酸", (Edit(4, "唷", "友", 0.9), Edit(6, "算", "酸", 0.5))
+    )
+    assert mark_changes(correction) == "我跟我朋[唷→友]打[算→酸]"
+    assert mark_changes(correction, color=True) == (
+        "我跟我朋[\x1b[31m唷\x1b[0m→\x1b[32m友\x1b[0m]打[\x1b[31m算\x1b[0m→\x1b[32m酸\x1b[0m]"
+    )
+    assert renderer("diff")(correction, "\r\n", 1, None) == "我跟我朋[唷→友]打[算→酸]\r\n"
+    assert renderer("text")(correction, "\n", 1, None) == "我跟我朋友打酸\n"
+
+
+def test_jsonl_record_names_file_and_line_only_when_known():
+    correction = Correction("好", "好", ())
+    assert json.loads(renderer("jsonl")(correction, "\r\n", 3, "a.txt")) == {
+        "file": "a.txt",
+        "line": 3,
+        "source": "好",
+        "text": "好",
+        "edits": [],
+    }
+    assert "file" not in json.loads(renderer("jsonl")(correction, "", 1, None))
