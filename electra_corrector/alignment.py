@@ -7,12 +7,16 @@ words, digits, URLs, emoji and [UNK] characters get no offset and pass through u
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from electra_corrector.charset import is_cjk
 
 SENTENCE_ENDS = frozenset("。！？；!?;…\n")
 NO_CHAR = -1
+# Lone surrogates (e.g. from surrogateescape decoding) cannot reach the Rust tokenizer; a
+# same-length stand-in keeps every offset, and the character itself is never touched.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class SpanBuilder:
         spans: list[Span] = []
         size = self.size
         while pending:
-            pieces = [texts[i][s:e] for i, s, e, _, _ in pending]
+            pieces = [_SURROGATE.sub("\ufffd", texts[i][s:e]) for i, s, e, _, _ in pending]
             encoded = self.tokenizer(
                 pieces, add_special_tokens=False, return_offsets_mapping=True, verbose=False
             )

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from electra_corrector import __version__
+from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.formats import FORMATS, renderer
 from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
 from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
@@ -41,23 +42,6 @@ exit status:
   1    some inputs could not be read (each named on stderr); the others were corrected
   2    bad arguments, or the model could not be loaded
   130  interrupted (Ctrl-C); with --input-dir, rerun with --resume to finish"""
-
-
-def _probability(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a probability in [0, 1], got {text}")
-    return value
-
-
-def _int_at_least(low: int):
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {text}")
-        return value
-
-    return parse
 
 
 def _encoding(name: str) -> TextEncoding:
@@ -106,20 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--device", help="torch device: cpu (default), cuda, cuda:1, mps")
     model.add_argument(
         "--threshold",
-        type=_probability,
+        type=probability,
         metavar="P",
         help="flag a character when P(replaced) > P (default: the model's); 1 changes nothing",
     )
     model.add_argument(
         "--batch-size",
-        type=_int_at_least(1),
+        type=int_at_least(1),
         default=32,
         metavar="N",
         help="lines per model call (default: 32)",
     )
     model.add_argument(
         "--max-edits-per-sentence",
-        type=_int_at_least(0),
+        type=int_at_least(0),
         metavar="N",
         help="keep only the N most confident edits per line (0: no limit)",
     )

@@ -123,10 +123,13 @@ class Corrector:
         if self.options.max_edits:
             chosen = chosen[: self.options.max_edits]
         chosen.sort(key=lambda e: e.offset)
-        chars = list(source)
+        # Slices between edits, not list(source): a 50 MB line must not become 50M objects.
+        pieces, last = [], 0
         for edit in chosen:
-            chars[edit.offset] = edit.right
-        result = Correction(source, "".join(chars), tuple(chosen))
+            pieces += [source[last : edit.offset], edit.right]
+            last = edit.offset + 1
+        pieces.append(source[last:])
+        result = Correction(source, "".join(pieces), tuple(chosen))
         problem = violation(result.source, result.text, result.edits)
         if problem:
             log.warning(

@@ -1,4 +1,4 @@
-"""The discriminator's job: a replaced-token probability for every token, and the flags it raises."""
+"""The discriminator: a replaced-token probability for every token, and the flags it raises."""
 
 from __future__ import annotations
 

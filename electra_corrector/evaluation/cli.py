@@ -18,26 +18,13 @@ from dataclasses import asdict
 from typing import NamedTuple, TextIO
 
 from electra_corrector import __version__
+from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
 
 PROG = "electra-correct-eval"
 REJECTED_SHOWN = 10  # a badly broken file should not flood the terminal
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def probability(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,9 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", help="model folder or hub id (default: the bundled model)")
     parser.add_argument("--threshold", type=probability, help="detection threshold override")
-    parser.add_argument("--batch-size", type=positive_int, default=32)
+    parser.add_argument("--batch-size", type=int_at_least(1), default=32)
     parser.add_argument("--device", help="torch device, e.g. cpu or cuda (default: cpu)")
-    parser.add_argument("--limit", type=positive_int, help="score only the first N pairs of each")
+    parser.add_argument(
+        "--limit", type=int_at_least(1), help="score only the first N pairs of each"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument(
         "--errors", metavar="FILE", help="write every sentence the model got wrong here, as JSONL"
