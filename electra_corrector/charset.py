@@ -16,4 +16,6 @@ def is_cjk(ch: str) -> bool:
     if len(ch) != 1:
         return False
     cp = ord(ch)
+    if 0x4E00 <= cp <= 0x9FFF:  # the common case, first
+        return True
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
