@@ -2,11 +2,14 @@
 
 A candidate is accepted only if it is a CJK character, differs from the original, is among the
 generator's top_k, is a known confusion of the original (same/similar pinyin or shape) unless that
-filter is off, and beats the original's log-probability by at least min_gain.
+filter is off, and beats the original's log-probability by at least min_gain. Substitutions that
+the model's training pairs show people really make (typo_counts) need less gain: a noisy-channel
+prior, weighted by options.typo_prior.
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from electra_corrector.charset import is_cjk
@@ -33,7 +36,13 @@ def generator_log_probs(generator, input_ids, attention_mask, rows, cols):
 
 
 class CandidatePicker:
-    def __init__(self, tokenizer, options: CorrectorOptions, table: ConfusionTable):
+    def __init__(
+        self,
+        tokenizer,
+        options: CorrectorOptions,
+        table: ConfusionTable,
+        typo_counts: dict[tuple[str, str], int] | None = None,
+    ):
         import torch
 
         vocab = tokenizer.get_vocab()
@@ -43,6 +52,17 @@ class CandidatePicker:
         self.table = table
         self._cjk_ids = torch.tensor(sorted(self.char_of))
         self._confusion_ids: dict[int, object] = {}
+        # original id -> (candidate ids, log-prob bonus) for the typos seen in training
+        self._prior: dict[int, tuple[object, object]] = {}
+        if options.typo_prior and typo_counts:
+            by_wrong: dict[int, list[tuple[int, float]]] = {}
+            for (wrong, right), n in typo_counts.items():
+                if wrong in self.id_of and right in self.id_of:
+                    bonus = options.typo_prior * math.log1p(n)
+                    by_wrong.setdefault(self.id_of[wrong], []).append((self.id_of[right], bonus))
+            for wrong_id, items in by_wrong.items():
+                ids, bonuses = zip(*items, strict=True)
+                self._prior[wrong_id] = (torch.tensor(ids), torch.tensor(bonuses))
 
     def _candidates(self, token_id: int):
         """Token ids this token may be corrected to (cached: the same chars recur constantly)."""
@@ -64,12 +84,16 @@ class CandidatePicker:
         ids = ids[ids != original_id]
         if ids.numel() == 0:
             return None
-        scores = log_probs[ids]
-        best = int(ids[int(scores.argmax())])
+        adjusted = log_probs
+        if original_id in self._prior:
+            prior_ids, bonus = self._prior[original_id]
+            adjusted = log_probs.clone()
+            adjusted[prior_ids] += bonus
+        best = int(ids[int(adjusted[ids].argmax())])
         best_lp = log_probs[best]
         rank = int((log_probs > best_lp).sum())
         if rank >= self.options.top_k:
             return None
-        if float(best_lp - log_probs[original_id]) <= self.options.min_gain:
+        if float(adjusted[best] - log_probs[original_id]) <= self.options.min_gain:
             return None
         return Choice(best, self.char_of[best], float(best_lp.exp()))

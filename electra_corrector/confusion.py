@@ -41,3 +41,35 @@ def _parse(text: str) -> dict[str, str]:
 def default_table() -> ConfusionTable:
     """The table shipped with the package (built by scripts/build_confusion.py)."""
     return ConfusionTable.from_file(asset_path("confusion.txt"))
+
+
+TYPO_COUNTS_FILE = "typo_counts.tsv"
+
+
+def count_typos(pairs) -> dict[tuple[str, str], int]:
+    """How often each (wrong, right) substitution occurs in (source, target) training pairs."""
+    counts: dict[tuple[str, str], int] = {}
+    for source, target in pairs:
+        if len(source) == len(target):
+            for wrong, right in zip(source, target, strict=True):
+                if wrong != right:
+                    counts[wrong, right] = counts.get((wrong, right), 0) + 1
+    return counts
+
+
+def write_typo_counts(path: str | Path, counts: dict[tuple[str, str], int]) -> Path:
+    path = Path(path)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = [f"{w}\t{r}\t{n}" for (w, r), n in rows]
+    header = "# wrong<TAB>right<TAB>count, from the training pairs of this model (never a test set)"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def read_typo_counts(path: str | Path) -> dict[tuple[str, str], int]:
+    counts = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            wrong, right, n = line.split("\t")
+            counts[wrong, right] = int(n)
+    return counts

@@ -7,7 +7,12 @@ from collections.abc import Iterable
 
 from electra_corrector.alignment import Span, SpanBuilder
 from electra_corrector.candidates import CandidatePicker, generator_log_probs
-from electra_corrector.confusion import ConfusionTable, default_table
+from electra_corrector.confusion import (
+    TYPO_COUNTS_FILE,
+    ConfusionTable,
+    default_table,
+    read_typo_counts,
+)
 from electra_corrector.detection import flag, pad, replaced_probabilities
 from electra_corrector.errors import CorrectorError
 from electra_corrector.invariants import violation
@@ -72,7 +77,13 @@ class Corrector:
         )
         max_tokens = min(self.options.max_length or limit, limit)
         self._spans = SpanBuilder(tokenizer, max_tokens)
-        self._picker = CandidatePicker(tokenizer, self.options, confusion or default_table())
+        typos = source.root / TYPO_COUNTS_FILE if source.root else None
+        self._picker = CandidatePicker(
+            tokenizer,
+            self.options,
+            confusion or default_table(),
+            read_typo_counts(typos) if typos and typos.is_file() else None,
+        )
         self._pad_id = tokenizer.pad_token_id
         self._mask_id = tokenizer.mask_token_id
 

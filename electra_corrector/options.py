@@ -21,6 +21,9 @@ class CorrectorOptions:
     generator_input: str = "as_written"
     # Restrict candidates to the shipped confusion table (same/similar pinyin or shape).
     use_confusion: bool = True
+    # Noisy-channel prior: a substitution seen n times in the model's training pairs
+    # (typo_counts.tsv beside the model) needs typo_prior * log(1 + n) less gain.
+    typo_prior: float = 0.0
     # At most this many edits per sentence, the most confident kept (0: no limit).
     max_edits: int = 0
     # Tokens per model input, [CLS] and [SEP] included (0: the model's max_position_embeddings).

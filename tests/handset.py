@@ -26,8 +26,13 @@ def _silence_layers(model) -> None:
 
 
 @torch.no_grad()
-def handset_pair(tokenizer, flagged: str, preferred: str):
-    """(discriminator, generator): D flags each char of `flagged`; G favours `preferred`."""
+def handset_pair(
+    tokenizer, flagged: str, preferred: str, extra_bias: dict[str, float] | None = None
+):
+    """(discriminator, generator): D flags each char of `flagged`; G favours `preferred`.
+
+    `extra_bias` adds generator logits for more characters (e.g. to make G like an original).
+    """
     disc, gen = build_tiny_models(embedding_size=32, hidden_size=32)
     _silence_layers(disc)
     _silence_layers(gen)
@@ -44,4 +49,6 @@ def handset_pair(tokenizer, flagged: str, preferred: str):
     gen.generator_lm_head.weight.zero_()
     gen.generator_lm_head.bias.zero_()
     gen.generator_lm_head.bias[tokenizer.convert_tokens_to_ids(preferred)] = 8.0
+    for ch, bias in (extra_bias or {}).items():
+        gen.generator_lm_head.bias[tokenizer.convert_tokens_to_ids(ch)] = bias
     return disc, gen

@@ -53,6 +53,22 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
     assert unfiltered.text == "今友友气很好。"
 
 
+def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
+    from transformers import BertTokenizerFast
+
+    from electra_corrector.confusion import TYPO_COUNTS_FILE, write_typo_counts
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
+    disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
+    write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
+    assert Corrector(tmp_path, typo_prior=1.0).correct("朋唷").edits == ()
+    # Seen 20 times in training pairs: log(21) = 3.0 of bonus outweighs the 1.0 gap.
+    write_typo_counts(tmp_path / TYPO_COUNTS_FILE, {("唷", "友"): 20})
+    assert Corrector(tmp_path, typo_prior=1.0).correct("朋唷").text == "朋友"
+    assert Corrector(tmp_path, typo_prior=0.0).correct("朋唷").edits == ()
+
+
 def test_threshold_one_flags_nothing(handset_dir):
     corrector = Corrector(handset_dir, threshold=1.0)
     assert corrector.correct("我跟我朋唷打算").edits == ()

@@ -1,0 +1,35 @@
+"""Write typo_counts.tsv beside a model: the (wrong, right) substitutions of its training pairs.
+
+Only the training share of the SIGHAN training files is counted (the dev split that tune.py
+uses is held out exactly as scripts/train.py holds it out; no test file is ever read), so
+the prior the corrector draws from it is tuned and scored on text it has not seen.
+
+    python scripts/build_typo_counts.py --model data/electra_models
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+from electra_corrector.training.corpus import hold_out, sighan_training_pairs
+from electra_corrector.training.dataset import DEV_PAIR_SHARE, DEV_SEED
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("data/electra_models"))
+    parser.add_argument("--sighan", type=Path, default=SHARED / "sighan")
+    args = parser.parse_args(argv)
+    pairs = sighan_training_pairs(args.sighan)
+    train, _ = hold_out(pairs, int(len(pairs) * DEV_PAIR_SHARE), DEV_SEED)
+    counts = count_typos(train)
+    path = write_typo_counts(args.model / TYPO_COUNTS_FILE, counts)
+    print(f"{len(counts)} substitutions from {len(train)} training pairs -> {path}")
+
+
+if __name__ == "__main__":
+    main()
