@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--glob", default="*", metavar="PATTERN", help="file names, in any subfolder (default: *)"
     )
     tree.add_argument("--resume", action="store_true", help="skip files already in --output-dir")
+    add_model_options(parser)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The options load_corrector reads; electra-correct-ray shares them."""
     model = parser.add_argument_group("model")
     model.add_argument(
         "--model", metavar="DIR", help="model folder or hub id (default: data/electra_models)"
@@ -107,9 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="keep only the N most confident edits per line (0: no limit)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    return parser
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -154,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     from electra_corrector.errors import CorrectorError
 
     try:
-        corrector = _load_corrector(args)
+        corrector = load_corrector(args)
     except CorrectorError as e:
         _say(str(e))
         return USAGE_ERROR
@@ -218,7 +223,7 @@ def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | Non
     return outcome
 
 
-def _load_corrector(args: argparse.Namespace):
+def load_corrector(args: argparse.Namespace):
     from electra_corrector.corrector import Corrector
 
     overrides = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,28 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     return write_tiny_pair(tmp_path_factory.mktemp("tiny"))
 
 
+# Eager settings: the random discriminator flags many characters and any confusable candidate
+# is taken, so the engine edits a lot and invariants are really exercised.
+EAGER = dict(threshold=0.3, top_k=21128, min_gain=-1e9)
+
+
 @pytest.fixture(scope="session")
 def tiny_corrector(tiny_model_dir):
     from electra_corrector import Corrector
 
-    # Eager settings: the random discriminator flags many characters and any confusable
-    # candidate is taken, so the engine edits a lot and invariants are really exercised.
-    return Corrector(tiny_model_dir, threshold=0.3, top_k=21128, min_gain=-1e9)
+    return Corrector(tiny_model_dir, **EAGER)
+
+
+@pytest.fixture(scope="session")
+def eager_model_dir(tiny_model_dir, tmp_path_factory):
+    """The tiny random model with a corrector_config.json holding the eager settings, so
+    subprocesses and default options exercise the engine too."""
+    from electra_corrector.options import CorrectorOptions
+
+    root = tmp_path_factory.mktemp("eager") / "model"
+    shutil.copytree(tiny_model_dir, root)
+    CorrectorOptions(**EAGER).save(root)
+    return root
 
 
 @pytest.fixture

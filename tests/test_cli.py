@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shutil
 import sys
 
 import pytest
@@ -20,7 +19,6 @@ from electra_corrector import __version__
 from electra_corrector.charset import is_cjk
 from electra_corrector.cli import main
 from electra_corrector.formats import mark_changes, renderer
-from electra_corrector.options import CorrectorOptions
 from electra_corrector.result import Correction, Edit
 
 SAMPLE = (
@@ -39,16 +37,6 @@ ENCODERS = {
 BUSY = "".join(
     f"第{i}行：今天天汽很好，我们去公园散步，然后在饭店吃饭。ok {i}\r\n" for i in range(12)
 )
-
-
-@pytest.fixture(scope="module")
-def eager_model_dir(tiny_model_dir, tmp_path_factory):
-    """The tiny random model with a corrector_config.json that makes it edit a lot, so the
-    default settings exercise the engine (as in conftest's tiny_corrector)."""
-    root = tmp_path_factory.mktemp("eager") / "model"
-    shutil.copytree(tiny_model_dir, root)
-    CorrectorOptions(threshold=0.3, top_k=21128, min_gain=-1e9).save(root)
-    return root
 
 
 @pytest.fixture
