@@ -1,0 +1,1 @@
+"""Training the default discriminator + generator pair (see scripts/train.py)."""

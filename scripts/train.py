@@ -1,0 +1,257 @@
+"""Train the default discriminator + generator pair for electra-correct.
+
+Clean corpus sentences get realistic typos (characters swapped for confusable ones from the
+shipped confusion table); real SIGHAN training pairs are mixed into every batch. The
+discriminator learns to flag replaced characters; the generator reads the sentence as written
+(plus random [MASK]s) and learns to output the intended character at every position.
+
+Examples:
+    # the default model: about an hour on 2 CPU cores
+    python scripts/train.py --minutes 60 --name long --out runs/long/final
+    # a quick smoke run
+    python scripts/train.py --steps 50 --name smoke --out runs/smoke/final
+    # fine-tune HFL's released small models (a folder holding both HFL folders)
+    python scripts/train.py --init ~/models/hfl --minutes 30 --name hfl --out runs/hfl/final
+    # continue an interrupted run from runs/long/ckpt/last.pt
+    python scripts/train.py --minutes 60 --name long --out runs/long/final --resume
+    # export the latest checkpoint of a run (e.g. while it is still training)
+    python scripts/train.py --name long --export-only --out data/electra_models
+
+Runs are reproducible from --seed when bounded by --steps (with --minutes the stopping point
+follows the clock). The dev split (never the SIGHAN test files) goes to runs/dev.tsv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+SHARED = Path("/work/shared/data")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    data = p.add_argument_group("data")
+    data.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="plain-text files of clean Chinese (default: SHARED/corpus/*.txt)",
+    )
+    data.add_argument(
+        "--sighan",
+        type=lambda text: Path(text) if text else None,
+        default=SHARED / "sighan",
+        help="folder with sighan15_train.tsv, train14.sgml, train15.sgml ('' for none)",
+    )
+    data.add_argument(
+        "--dev-out",
+        type=Path,
+        default=Path("runs/dev.tsv"),
+        help="where the held-out dev split is written (source<TAB>target)",
+    )
+    model = p.add_argument_group("model")
+    model.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="start from pretrained models: a folder with discriminator/ + generator/ "
+        "or HFL's chinese_electra_small_{discriminator,generator}_pytorch/",
+    )
+    model.add_argument(
+        "--d-shape",
+        default="4,256,4,1024",
+        help="discriminator layers,hidden,heads,intermediate (embedding 128)",
+    )
+    model.add_argument("--g-shape", default="4,256,4,1024", help="generator shape, same format")
+    run = p.add_argument_group("run")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--minutes", type=float, default=None, help="training time budget")
+    run.add_argument("--steps", type=int, default=None, help="number of optimizer steps")
+    run.add_argument(
+        "--batch-tokens", type=int, default=4096, help="tokens per batch (padding included)"
+    )
+    run.add_argument(
+        "--keep-fraction",
+        type=float,
+        default=0.25,
+        help="share of unchanged positions scored in the generator loss (1.0: all)",
+    )
+    run.add_argument(
+        "--g-objective",
+        choices=("vocab", "candidates"),
+        default="candidates",
+        help="generator loss: the written char or one of its confusables at every CJK position "
+        "(candidates, cheap and what decoding compares), or a 21k-way softmax at sampled positions",
+    )
+    run.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (AdamW)")
+    run.add_argument("--device", default="cpu", help="cpu or cuda")
+    run.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
+    run.add_argument(
+        "--name", default="default", help="run name: logs and checkpoints in runs/NAME/"
+    )
+    run.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    run.add_argument("--eval-minutes", type=float, default=5.0)
+    run.add_argument("--resume", action="store_true", help="continue from runs/NAME/ckpt/last.pt")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the trained pair is exported (fp16): OUT/discriminator, OUT/generator",
+    )
+    run.add_argument(
+        "--export-only",
+        action="store_true",
+        help="no training: export runs/NAME/ckpt/last.pt to --out",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = p.parse_args(argv)
+    if args.export_only and not args.out:
+        p.error("--export-only needs --out")
+    if args.minutes is None and args.steps is None and not args.export_only:
+        p.error("give --minutes or --steps")
+    return args
+
+
+def shape(text: str) -> dict:
+    layers, hidden, heads, intermediate = (int(x) for x in text.split(","))
+    return dict(layers=layers, hidden=hidden, heads=heads, intermediate=intermediate)
+
+
+def corpus_files(args: argparse.Namespace) -> list[Path]:
+    return args.corpus or sorted((SHARED / "corpus").glob("*.txt"))
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    if args.export_only:
+        return export_checkpoint(args)
+
+    from electra_corrector.confusion import default_table
+    from electra_corrector.training import dataset, models
+    from electra_corrector.training.batches import BatchSampler
+    from electra_corrector.training.corruption import Corruptor, cjk_counts
+    from electra_corrector.training.trainer import Trainer, TrainSettings, settings_dict
+
+    run_dir = Path("runs") / args.name
+    started = time.time()
+    tokenizer = dataset.load_tokenizer()
+    data, corruptor = dataset.build(
+        tokenizer,
+        corpus_files(args),
+        args.sighan,
+        lambda sentences: Corruptor(tokenizer.get_vocab(), default_table(), cjk_counts(sentences)),
+        dev_out=args.dev_out,
+    )
+    print(
+        f"data: {len(data.clean)} clean sentences, {len(data.pairs)} real pairs, "
+        f"{len(data.dev)} dev rows ({time.time() - started:.0f}s)",
+        flush=True,
+    )
+
+    if args.init:
+        discriminator, generator = models.pretrained_pair(args.init)
+    else:
+        discriminator, generator = models.fresh_pair(
+            models.shape_config(**shape(args.d_shape)),
+            models.shape_config(**shape(args.g_shape)),
+            args.seed,
+        )
+    print(
+        f"models: discriminator {models.size_mb(discriminator):.1f} MB, "
+        f"generator {models.size_mb(generator):.1f} MB in fp16",
+        flush=True,
+    )
+
+    settings = TrainSettings(
+        run_dir=run_dir,
+        seed=args.seed,
+        minutes=args.minutes,
+        steps=args.steps,
+        batch_tokens=args.batch_tokens,
+        lr=args.lr,
+        keep_fraction=args.keep_fraction,
+        g_objective=args.g_objective,
+        device=args.device,
+        threads=args.threads,
+        checkpoint_minutes=args.checkpoint_minutes,
+        eval_minutes=args.eval_minutes,
+        progress=not args.no_progress,
+    )
+    sampler = BatchSampler(
+        data.clean,
+        data.pairs,
+        corruptor,
+        settings.batch_tokens,
+        settings.pair_fraction,
+        settings.seed,
+    )
+    candidates = None
+    if args.g_objective == "candidates":
+        from electra_corrector.training.candidate_loss import candidate_table
+
+        counts = cjk_counts(data.clean_text)
+        candidates = candidate_table(tokenizer.get_vocab(), default_table(), counts)
+    trainer = Trainer(settings, discriminator, generator, sampler, candidates)
+    if args.resume and trainer.checkpoint_path().is_file():
+        trainer.load_checkpoint(trainer.checkpoint_path())
+        print(f"resumed at step {trainer.step}", flush=True)
+    result = trainer.run(data.dev)
+    print(json.dumps(result), flush=True)
+    if args.out:
+        trained = {
+            "steps": trainer.step,
+            "minutes": round(trainer.elapsed / 60, 1),
+            "seed": args.seed,
+            "init": str(args.init) if args.init else None,
+            "dev": result,
+            "settings": settings_dict(settings),
+        }
+        export(trainer.d, trainer.g, args.out, trained, data.pair_text, args.g_objective)
+    return result
+
+
+def export_checkpoint(args: argparse.Namespace) -> dict:
+    """Export runs/NAME/ckpt/last.pt, with the run's last dev line, without training."""
+    from electra_corrector.training import dataset, models
+
+    run_dir = Path("runs") / args.name
+    discriminator, generator, state = models.pair_from_checkpoint(run_dir / "ckpt" / "last.pt")
+    log = run_dir / "train_log.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+    trained = {
+        "steps": state["step"],
+        "minutes": round(state["elapsed"] / 60, 1),
+        "dev": json.loads(lines[-1]) if lines else None,
+    }
+    _, train_pairs, _, _ = dataset.text_splits(corpus_files(args), args.sighan)
+    export(discriminator, generator, args.out, trained, train_pairs, args.g_objective)
+    return trained
+
+
+def export(discriminator, generator, out: Path, trained: dict, train_pairs, objective: str) -> None:
+    """The model pair, its decoding settings and the typo counts of its real training pairs."""
+    from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.training import models
+    from electra_corrector.training.dataset import MAX_TOKENS
+
+    models.export_pair(discriminator, generator, out)
+    # The generator was trained on sentences as written, so it decodes them that way too;
+    # positions past the training length never learned anything, so inputs stay within it.
+    # A generator trained on candidates only has no meaningful rank over the whole vocabulary.
+    top_k = models.VOCAB_SIZE if objective == "candidates" else CorrectorOptions.top_k
+    CorrectorOptions(generator_input="as_written", max_length=MAX_TOKENS, top_k=top_k).save(
+        out, model="electra-correct default", trained=trained
+    )
+    write_typo_counts(Path(out) / TYPO_COUNTS_FILE, count_typos(train_pairs))
+    print(f"saved to {out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

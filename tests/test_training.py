@@ -1,0 +1,214 @@
+"""The training pipeline: sentence splitting, typo injection, batches, a tiny real training run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from electra_corrector.charset import is_cjk
+from electra_corrector.confusion import default_table
+from electra_corrector.testing import tiny_config
+from electra_corrector.training.batches import BatchSampler
+from electra_corrector.training.corpus import hold_out, split_sentences
+from electra_corrector.training.corruption import Corruptor
+
+SUBJECTS = ["我", "你", "他", "我们", "老师", "学生", "我的朋友", "这个孩子"]
+TIMES = ["今天", "明天", "昨天", "每天", "周末"]
+ACTIONS = ["去学校上课", "在公司工作", "到商店买东西", "在家里看书", "去医院看病", "学习中文"]
+ENDINGS = ["。", "！", "吗？"]
+
+
+def generated_sentences() -> list[str]:
+    """480 distinct, plausible sentences without needing the shared corpus."""
+    return [s + t + a + e for s, t, a, e in product(SUBJECTS, TIMES, ACTIONS, ENDINGS)][:480]
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from electra_corrector.training.dataset import load_tokenizer
+
+    return load_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def corruptor(tokenizer):
+    return Corruptor(tokenizer.get_vocab(), default_table(), error_counts={1: 1.0})
+
+
+def test_split_sentences_keeps_marks_cuts_long_and_drops_short():
+    text = "今天天气很好。我们去公园吧！好。\n" + "长" * 25
+    assert split_sentences(text, max_chars=10, min_chars=3) == [
+        "今天天气很好。",
+        "我们去公园吧！",
+        "长" * 10,
+        "长" * 10,
+        "长" * 5,
+    ]
+
+
+def test_hold_out_is_fixed_and_disjoint():
+    items = list(range(100))
+    train, dev = hold_out(items, 10, seed=1)
+    assert len(dev) == 10 and sorted(train + dev) == items
+    assert hold_out(items, 10, seed=1) == (train, dev)
+
+
+def test_corruption_swaps_one_cjk_char_for_a_confusable(tokenizer, corruptor):
+    ids = np.array(tokenizer("我跟我朋友打算去法国玩儿，OK？")["input_ids"])
+    rng = np.random.default_rng(0)
+    table = default_table()
+    for _ in range(50):
+        out = corruptor.corrupt(ids, rng)
+        assert out.shape == ids.shape
+        (position,) = np.flatnonzero(out != ids)
+        right, wrong = tokenizer.convert_ids_to_tokens([int(ids[position]), int(out[position])])
+        assert is_cjk(right) and is_cjk(wrong)
+        assert table.is_confusable(wrong, right)
+
+
+def test_corruption_prefers_common_wrong_characters(tokenizer):
+    vocab = tokenizer.get_vocab()
+    ids = np.array(tokenizer("的")["input_ids"])
+    common = sorted(default_table().confusables("的"))[0]
+    counts = Counter({common: 10**6})
+    biased = Corruptor(vocab, default_table(), counts, error_counts={1: 1.0})
+    rng = np.random.default_rng(0)
+    picks = Counter(int(biased.corrupt(ids, rng)[1]) for _ in range(200))
+    assert picks.most_common(1)[0][0] == vocab[common]
+
+
+def test_batches_depend_only_on_seed_and_step(tokenizer, corruptor):
+    from electra_corrector.training.dataset import encode
+
+    clean = encode(tokenizer, generated_sentences())
+    pairs = [(clean[0].copy(), clean[0])]
+    make = lambda seed: BatchSampler(clean, pairs, corruptor, 512, 0.3, seed)  # noqa: E731
+    a, b = make(5).batch(7), make(5).batch(7)
+    assert np.array_equal(a.inputs, b.inputs) and np.array_equal(a.targets, b.targets)
+    assert not np.array_equal(make(5).batch(8).inputs, a.inputs)
+    # [CLS], [SEP] and padding are never content; every row has some typo.
+    assert not a.content[:, 0].any()
+    assert ((a.inputs != a.targets) & ~a.content).sum() == 0
+    assert a.tokens <= 512 + a.inputs.shape[1]
+
+
+def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corruptor):
+    import torch
+    from transformers import ElectraForMaskedLM, ElectraForPreTraining
+
+    from electra_corrector.training import models
+    from electra_corrector.training.dataset import encode
+    from electra_corrector.training.trainer import Trainer, TrainSettings
+
+    clean = encode(tokenizer, generated_sentences())
+    discriminator, generator = models.fresh_pair(tiny_config(), tiny_config(), seed=0)
+    settings = TrainSettings(
+        run_dir=tmp_path / "run",
+        steps=40,
+        batch_tokens=512,
+        lr=3e-3,
+        threads=1,
+        progress=False,
+    )
+    sampler = BatchSampler(clean[:400], [], corruptor, settings.batch_tokens, 0.0, seed=0)
+    trainer = Trainer(settings, discriminator, generator, sampler)
+    dev = [
+        (corruptor.corrupt(ids, np.random.default_rng(i)), ids) for i, ids in enumerate(clean[400:])
+    ]
+    before = trainer.evaluate(dev)
+    losses = [trainer.train_step() for _ in range(settings.steps)]
+    after = trainer.evaluate(dev)
+    first, last = np.mean(losses[:5], axis=0), np.mean(losses[-5:], axis=0)
+    assert last[0] < first[0] and last[1] < first[1] - 1.0  # D and G training losses fall
+    assert after["d_loss"] < before["d_loss"]
+
+    out = models.export_pair(trainer.d, trainer.g, tmp_path / "model")
+    d = ElectraForPreTraining.from_pretrained(out / "discriminator").eval()
+    g = ElectraForMaskedLM.from_pretrained(out / "generator").eval()
+    assert d.dtype == g.dtype == torch.float32  # fp16 on disk, float32 to compute
+    ids = torch.from_numpy(clean[0][None])
+    trainer.d.eval()
+    trainer.g.eval()
+    with torch.no_grad():
+        assert torch.allclose(d(ids).logits, trainer.d(ids).logits, atol=1e-2)
+        assert torch.allclose(g(ids).logits, trainer.g(ids).logits, atol=5e-2)
+    assert (out / "discriminator" / "vocab.txt").is_file()
+
+
+def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor):
+    from electra_corrector.training import models
+    from electra_corrector.training.dataset import encode
+    from electra_corrector.training.trainer import Trainer, TrainSettings
+
+    clean = encode(tokenizer, generated_sentences())
+
+    def trainer():
+        d, g = models.fresh_pair(tiny_config(), tiny_config(), seed=0)
+        settings = TrainSettings(
+            run_dir=tmp_path, steps=4, batch_tokens=256, threads=1, progress=False
+        )
+        return Trainer(settings, d, g, BatchSampler(clean, [], corruptor, 256, 0.0, seed=0))
+
+    straight = trainer()
+    for _ in range(2):
+        straight.train_step()
+    straight.save_checkpoint()
+    expected = [straight.train_step()[:2] for _ in range(2)]
+
+    resumed = trainer()
+    resumed.load_checkpoint(resumed.checkpoint_path())
+    assert resumed.step == 2
+    for d_loss, g_loss in expected:
+        assert resumed.train_step()[:2] == pytest.approx((d_loss, g_loss), rel=1e-5)
+
+
+def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
+    from electra_corrector.options import CorrectorOptions
+
+    monkeypatch.chdir(tmp_path)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(generated_sentences()), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(
+        "train_script", Path(__file__).resolve().parents[1] / "scripts" / "train.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(
+        [
+            "--corpus",
+            str(corpus),
+            "--sighan",
+            "",
+            "--steps",
+            "3",
+            "--d-shape",
+            "1,32,2,64",
+            "--g-shape",
+            "1,32,2,64",
+            "--batch-tokens",
+            "256",
+            "--no-progress",
+            "--threads",
+            "1",
+            "--name",
+            "t",
+            "--out",
+            "model",
+        ]
+    )
+    dev = (tmp_path / "runs" / "dev.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(dev) == 48 and all(s == t for s, t in (line.split("\t") for line in dev))
+    options = CorrectorOptions.load(tmp_path / "model")
+    assert options.generator_input == "as_written"
+    saved = json.loads((tmp_path / "model" / "corrector_config.json").read_text())
+    assert saved["trained"]["steps"] == 3
+    assert (tmp_path / "runs" / "t" / "ckpt" / "last.pt").is_file()
+    assert (tmp_path / "model" / "typo_counts.tsv").is_file()
+    for part in ("discriminator", "generator"):
+        assert (tmp_path / "model" / part / "model.safetensors").is_file()
