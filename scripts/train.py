@@ -28,7 +28,7 @@ import json
 import time
 from pathlib import Path
 
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the checkout
 
 
 def parse_args(argv=None) -> argparse.Namespace:
