@@ -20,7 +20,7 @@ from electra_corrector.options import CorrectorOptions
 class Choice(NamedTuple):
     token_id: int
     char: str
-    score: float  # generator probability of the chosen character
+    score: float  # generator probability of the chosen character among the plausible ones
 
 
 def generator_log_probs(generator, input_ids, attention_mask, rows, cols):
@@ -96,4 +96,7 @@ class CandidatePicker:
             return None
         if float(adjusted[best] - log_probs[original_id]) <= self.options.min_gain:
             return None
-        return Choice(best, self.char_of[best], float(best_lp.exp()))
+        # Probability among the plausible characters here (the original and its candidates):
+        # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
+        among = log_probs[ids].logsumexp(0).logaddexp(log_probs[original_id])
+        return Choice(best, self.char_of[best], float((best_lp - among).exp()))

@@ -11,7 +11,7 @@ class Edit(NamedTuple):
     offset: int
     wrong: str
     right: str
-    score: float  # the generator's probability for `right` at that position
+    score: float  # the generator's probability for `right` among the plausible characters there
 
     def to_json(self) -> dict:
         return {

@@ -65,7 +65,7 @@ def main(argv=None) -> dict:
     dataset = load_dataset(args.dev, format="tsv")
     pairs = dataset.pairs
     if args.limit and len(pairs) > args.limit:
-        pairs = pairs[:: len(pairs) // args.limit][: args.limit]
+        pairs = [pairs[i * len(pairs) // args.limit] for i in range(args.limit)]
     base = CorrectorOptions.load(args.model)
     results = []
     grid = product(args.thresholds, args.min_gains, args.typo_priors, args.generator_inputs)

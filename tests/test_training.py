@@ -98,11 +98,13 @@ def test_batches_depend_only_on_seed_and_step(tokenizer, corruptor):
     assert a.tokens <= 512 + a.inputs.shape[1]
 
 
-def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corruptor):
+@pytest.mark.parametrize("objective", ["vocab", "candidates"])
+def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corruptor, objective):
     import torch
     from transformers import ElectraForMaskedLM, ElectraForPreTraining
 
     from electra_corrector.training import models
+    from electra_corrector.training.candidate_loss import candidate_table
     from electra_corrector.training.dataset import encode
     from electra_corrector.training.trainer import Trainer, TrainSettings
 
@@ -115,9 +117,11 @@ def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corrupto
         lr=3e-3,
         threads=1,
         progress=False,
+        g_objective=objective,
     )
     sampler = BatchSampler(clean[:400], [], corruptor, settings.batch_tokens, 0.0, seed=0)
-    trainer = Trainer(settings, discriminator, generator, sampler)
+    candidates = candidate_table(tokenizer.get_vocab(), default_table(), Counter())
+    trainer = Trainer(settings, discriminator, generator, sampler, candidates)
     dev = [
         (corruptor.corrupt(ids, np.random.default_rng(i)), ids) for i, ids in enumerate(clean[400:])
     ]
@@ -125,7 +129,7 @@ def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corrupto
     losses = [trainer.train_step() for _ in range(settings.steps)]
     after = trainer.evaluate(dev)
     first, last = np.mean(losses[:5], axis=0), np.mean(losses[-5:], axis=0)
-    assert last[0] < first[0] and last[1] < first[1] - 1.0  # D and G training losses fall
+    assert last[0] < 0.8 * first[0] and last[1] < 0.85 * first[1]  # D and G training losses fall
     assert after["d_loss"] < before["d_loss"]
 
     out = models.export_pair(trainer.d, trainer.g, tmp_path / "model")
