@@ -13,8 +13,7 @@ import argparse
 from pathlib import Path
 
 from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
-from electra_corrector.training.corpus import hold_out, sighan_training_pairs
-from electra_corrector.training.dataset import DEV_PAIR_SHARE, DEV_SEED
+from electra_corrector.training.dataset import pair_splits
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -24,8 +23,7 @@ def main(argv=None) -> None:
     parser.add_argument("--model", type=Path, default=Path("data/electra_models"))
     parser.add_argument("--sighan", type=Path, default=SHARED / "sighan")
     args = parser.parse_args(argv)
-    pairs = sighan_training_pairs(args.sighan)
-    train, _ = hold_out(pairs, int(len(pairs) * DEV_PAIR_SHARE), DEV_SEED)
+    train, _ = pair_splits(args.sighan)
     counts = count_typos(train)
     path = write_typo_counts(args.model / TYPO_COUNTS_FILE, counts)
     print(f"{len(counts)} substitutions from {len(train)} training pairs -> {path}")

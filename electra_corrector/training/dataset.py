@@ -59,12 +59,17 @@ def encode_pairs(tokenizer, pairs: list[tuple[str, str]]) -> list[IdPair]:
 def text_splits(corpus_files: list[Path], sighan_dir: Path | None):
     """(train sentences, train pairs, dev sentences, dev pairs) as text."""
     sentences = corpus_sentences(corpus_files)
-    pairs = sighan_training_pairs(sighan_dir) if sighan_dir else []
     train_sentences, dev_sentences = hold_out(
         sentences, min(DEV_CLEAN, len(sentences) // 10), DEV_SEED
     )
-    train_pairs, dev_pairs = hold_out(pairs, int(len(pairs) * DEV_PAIR_SHARE), DEV_SEED)
+    train_pairs, dev_pairs = pair_splits(sighan_dir) if sighan_dir else ([], [])
     return train_sentences, train_pairs, dev_sentences, dev_pairs
+
+
+def pair_splits(sighan_dir: Path):
+    """(train pairs, dev pairs) of the SIGHAN training files: the same fixed split every time."""
+    pairs = sighan_training_pairs(sighan_dir)
+    return hold_out(pairs, int(len(pairs) * DEV_PAIR_SHARE), DEV_SEED)
 
 
 def build(
