@@ -20,18 +20,12 @@ from electra_corrector.charset import is_cjk
 from electra_corrector.cli import main
 from electra_corrector.formats import mark_changes, renderer
 from electra_corrector.result import Correction, Edit
+from tests.encodings import ENCODINGS
 
 SAMPLE = (
     "我跟我朋唷打算去法国玩儿。{nl}{nl}Hello, 世界 ①②{nl}  今天天汽很好，我们去公园散步{nl}最后一行"
 )
 
-ENCODERS = {
-    "utf8": lambda s: s.encode("utf-8"),
-    "utf8bom": lambda s: s.encode("utf-8-sig"),
-    "utf16le": lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
-    "utf16be": lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
-    "gb18030": lambda s: s.encode("gb18030"),
-}
 
 # Enough Chinese that the random tiny model (default threshold) makes edits on most lines.
 BUSY = "".join(
@@ -61,7 +55,7 @@ def files_under(root):
 
 def test_tree_round_trips_every_encoding_and_line_ending_at_threshold_1(cli, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
-    for name, encode in ENCODERS.items():
+    for name, encode in ENCODINGS.items():
         for nl, tag in (("\n", "lf"), ("\r\n", "crlf")):
             path = src / name / "deeper" / f"{tag}.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,13 +69,14 @@ def test_tree_round_trips_every_encoding_and_line_ending_at_threshold_1(cli, tmp
     assert files_under(out) == files_under(src)
     for name in files_under(src):
         assert (out / name).read_bytes() == (src / name).read_bytes(), name
-    assert stderr.strip() == "electra-correct: 12 files corrected, 0 failed"
+    corrected = 2 * len(ENCODINGS) + 2  # LF and CRLF per encoding, plus the two edge files
+    assert stderr.strip() == f"electra-correct: {corrected} files corrected, 0 failed"
 
 
 def test_stdout_output_file_and_stdin_round_trip_at_threshold_1(cli, tmp_path):
     gb = tmp_path / "gb.txt"
-    gb.write_bytes(ENCODERS["gb18030"](SAMPLE.format(nl="\r\n")))
-    utf16 = ENCODERS["utf16be"](SAMPLE.format(nl="\n"))
+    gb.write_bytes(ENCODINGS["gb18030"](SAMPLE.format(nl="\r\n")))
+    utf16 = ENCODINGS["utf-16-be with BOM"](SAMPLE.format(nl="\n"))
 
     assert cli(gb, "--threshold", "1") == (0, gb.read_bytes(), "")
     assert cli("-", "--threshold", "1", stdin=utf16) == (0, utf16, "")

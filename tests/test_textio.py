@@ -20,17 +20,9 @@ from electra_corrector.textio import (
     TextError,
     split_line_ending,
 )
+from tests.encodings import ENCODINGS
 
 TEXT = "我跟我朋唷打算去法国玩儿。{nl}{nl}Hello, 世界 ①②{nl}  缩进的一行\t{nl}没有换行的最后一行"
-
-ENCODINGS = {
-    "utf-8": lambda s: s.encode("utf-8"),
-    "utf-8 with BOM": lambda s: s.encode("utf-8-sig"),
-    "utf-16-le with BOM": lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
-    "utf-16-be with BOM": lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
-    "gb18030": lambda s: s.encode("gb18030"),
-    "gbk": lambda s: s.encode("gbk"),
-}
 
 
 def read_all(data: bytes) -> tuple[LineReader, list[str]]:
