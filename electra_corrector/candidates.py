@@ -1,10 +1,10 @@
 """The generator's job: propose a substitute at each flagged position, and keep only plausible ones.
 
-A candidate is accepted only if it is a CJK character, differs from the original, is among the
-generator's top_k, is a known confusion of the original (same/similar pinyin or shape) unless that
-filter is off, and beats the original's log-probability by at least min_gain. Substitutions that
-the model's training pairs show people really make (typo_counts) need less gain: a noisy-channel
-prior, weighted by options.typo_prior.
+A candidate must be a CJK character, differ from the original, be among the generator's top_k and
+be a known confusion of the original (same/similar pinyin or shape) unless that filter is off. Its
+gain is how far it beats the original's log-probability; substitutions that the model's training
+pairs show people really make (typo_counts) get a bonus there: a noisy-channel prior, weighted by
+options.typo_prior. Whether the gain suffices is CorrectorOptions.accepts' call.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from electra_corrector.confusion import ConfusionTable
 from electra_corrector.options import CorrectorOptions
 
 
-class Choice(NamedTuple):
+class Candidate(NamedTuple):
     token_id: int
     char: str
+    gain: float  # log-probability over the original's, typo prior included
     score: float  # generator probability of the chosen character among the plausible ones
 
 
@@ -76,8 +77,8 @@ class CandidatePicker:
             self._confusion_ids[token_id] = torch.tensor(ids, dtype=torch.long)
         return self._confusion_ids[token_id]
 
-    def choose(self, original_id: int, log_probs) -> Choice | None:
-        """The best acceptable substitute for `original_id` given one row of log-probs, or None."""
+    def best(self, original_id: int, log_probs) -> Candidate | None:
+        """The most likely plausible substitute for `original_id` given one row of log-probs."""
         if original_id not in self.char_of:
             return None
         ids = self._candidates(original_id)
@@ -89,14 +90,13 @@ class CandidatePicker:
             prior_ids, bonus = self._prior[original_id]
             adjusted = log_probs.clone()
             adjusted[prior_ids] += bonus
-        best = int(ids[int(adjusted[ids].argmax())])
-        best_lp = log_probs[best]
-        rank = int((log_probs > best_lp).sum())
+        chosen = int(ids[int(adjusted[ids].argmax())])
+        chosen_lp = log_probs[chosen]
+        rank = int((log_probs > chosen_lp).sum())
         if rank >= self.options.top_k:
-            return None
-        if float(adjusted[best] - log_probs[original_id]) <= self.options.min_gain:
             return None
         # Probability among the plausible characters here (the original and its candidates):
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
         among = log_probs[ids].logsumexp(0).logaddexp(log_probs[original_id])
-        return Choice(best, self.char_of[best], float((best_lp - among).exp()))
+        gain = float(adjusted[chosen] - log_probs[original_id])
+        return Candidate(chosen, self.char_of[chosen], gain, float((chosen_lp - among).exp()))

@@ -18,7 +18,7 @@ from electra_corrector.errors import CorrectorError
 from electra_corrector.invariants import violation
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
-from electra_corrector.result import Correction, Edit
+from electra_corrector.result import Correction, Proposal
 
 log = logging.getLogger("electra_corrector")
 
@@ -91,18 +91,26 @@ class Corrector:
         return self.correct_batch([text])[0]
 
     def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
+        texts = list(texts)
+        return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
+
+    def propose(self, texts: list[str]) -> list[list[Proposal]]:
+        """Every substitute the models put forward in each text, before the accept rule.
+
+        Positions are flagged at this corrector's threshold; `apply` then decides. Settings
+        tuners run the models once at a low threshold and try many options on the proposals.
+        """
         import torch
 
-        texts = list(texts)
-        edits: list[dict[int, Edit]] = [{} for _ in texts]
+        found: list[dict[int, Proposal]] = [{} for _ in texts]
         if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
             spans = sorted(self._spans.build(texts), key=lambda s: len(s.input_ids))
             with torch.inference_mode():
                 for i in range(0, len(spans), self.batch_size):
-                    self._correct_spans(texts, spans[i : i + self.batch_size], edits)
-        return [self._finish(text, found) for text, found in zip(texts, edits, strict=True)]
+                    self._propose_spans(texts, spans[i : i + self.batch_size], found)
+        return [sorted(by_offset.values()) for by_offset in found]
 
-    def _correct_spans(self, texts: list[str], spans: list[Span], edits) -> None:
+    def _propose_spans(self, texts: list[str], spans: list[Span], found) -> None:
         import torch
 
         ids, mask = pad(spans, self._pad_id, self.device)
@@ -119,20 +127,29 @@ class Corrector:
             g_ids = g_ids.clone()
             g_ids[sub_rows, cols] = self._mask_id
         log_probs = generator_log_probs(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
-        for (row, col, _), lp in zip(flags, log_probs, strict=True):
+        for (row, col, prob), lp in zip(flags, log_probs, strict=True):
             span = spans[row]
-            choice = self._picker.choose(span.input_ids[col], lp)
-            if choice is not None:
+            candidate = self._picker.best(span.input_ids[col], lp)
+            if candidate is not None:
                 offset = span.char_at[col]
-                text = texts[span.text_index]
-                edits[span.text_index][offset] = Edit(
-                    offset, text[offset], choice.char, choice.score
+                found[span.text_index][offset] = Proposal(
+                    offset,
+                    texts[span.text_index][offset],
+                    candidate.char,
+                    prob,
+                    candidate.gain,
+                    candidate.score,
                 )
 
-    def _finish(self, source: str, found: dict[int, Edit]) -> Correction:
-        chosen = sorted(found.values(), key=lambda e: -e.score)
-        if self.options.max_edits:
-            chosen = chosen[: self.options.max_edits]
+    def apply(
+        self, source: str, proposals: Iterable[Proposal], options: CorrectorOptions | None = None
+    ) -> Correction:
+        """`source` with the proposals that `options` (default: this corrector's) accept."""
+        options = options or self.options
+        accepted = [p.edit() for p in proposals if options.accepts(p.probability, p.gain)]
+        chosen = sorted(accepted, key=lambda e: -e.score)
+        if options.max_edits:
+            chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)
         # Slices between edits, not list(source): a 50 MB line must not become 50M objects.
         pieces, last = [], 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
@@ -15,8 +16,11 @@ class CorrectorOptions:
     threshold: float = 0.5
     # Candidates are taken from the generator's top_k tokens at a flagged position.
     top_k: int = 20
-    # A candidate must beat the original character's log-probability by this margin.
+    # A candidate must beat the original character's log-probability by this margin...
     min_gain: float = 0.0
+    # ...less this weight times the discriminator's log-odds that the original was replaced:
+    # a sure flag needs less generator evidence, a doubtful one more (0: the gain alone decides).
+    detection_weight: float = 0.0
     # "as_written": the generator reads the sentence unchanged; "masked": flagged chars are [MASK].
     generator_input: str = "as_written"
     # Restrict candidates to the shipped confusion table (same/similar pinyin or shape).
@@ -43,6 +47,14 @@ class CorrectorOptions:
             raise ValueError(
                 f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
             )
+
+    def accepts(self, probability: float, gain: float) -> bool:
+        """Whether a candidate is taken, from the discriminator's replaced-token probability at
+        its position and the generator's log-probability gain over the original character."""
+        if probability <= self.threshold:
+            return False
+        p = min(max(probability, 1e-6), 1 - 1e-6)
+        return gain + self.detection_weight * math.log(p / (1 - p)) > self.min_gain
 
     def updated(self, **changes) -> CorrectorOptions:
         """A copy with the given fields changed; None means keep the current value."""

@@ -22,6 +22,20 @@ class Edit(NamedTuple):
         }
 
 
+class Proposal(NamedTuple):
+    """A substitute the models put forward at a flagged character, before the accept rule."""
+
+    offset: int
+    wrong: str
+    right: str
+    probability: float  # the discriminator's P(replaced) for `wrong`
+    gain: float  # the generator's log-probability gain of `right` over `wrong`
+    score: float  # as Edit.score
+
+    def edit(self) -> Edit:
+        return Edit(self.offset, self.wrong, self.right, self.score)
+
+
 class Correction(NamedTuple):
     source: str
     text: str

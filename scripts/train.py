@@ -18,7 +18,8 @@ Examples:
     python scripts/train.py --name long --export-only --out data/electra_models
 
 Runs are reproducible from --seed when bounded by --steps (with --minutes the stopping point
-follows the clock). The dev split (never the SIGHAN test files) goes to runs/dev.tsv.
+follows the clock). The dev split (never the SIGHAN test files) goes to runs/dev.tsv and
+runs/dev_clean.tsv, for scripts/tune.py.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--dev-out",
         type=Path,
         default=Path("runs/dev.tsv"),
-        help="where the held-out dev split is written (source<TAB>target)",
+        help="where the held-out dev split is written (source<TAB>target): SIGHAN pairs and "
+        "error-free learner sentences here, clean corpus sentences beside it in *_clean.tsv",
     )
     model = p.add_argument_group("model")
     model.add_argument(

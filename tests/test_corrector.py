@@ -7,7 +7,7 @@ import pytest
 from electra_corrector import Corrector
 from electra_corrector.assets import vocab_path
 from electra_corrector.options import CorrectorOptions
-from electra_corrector.result import Edit
+from electra_corrector.result import Proposal
 from electra_corrector.testing import write_tiny_pair
 from tests.handset import handset_pair
 
@@ -69,6 +69,60 @@ def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
     assert Corrector(tmp_path, typo_prior=0.0).correct("朋唷").edits == ()
 
 
+def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_path):
+    from transformers import BertTokenizerFast
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    # D is sure of 唷 (log-odds about 5.6); G likes the original 唷 (9.0) over 友 (8.0).
+    disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
+    write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
+    assert Corrector(tmp_path, min_gain=0.0).correct("朋唷").edits == ()
+    # -1.0 + 0.5 * 5.6 > 0: the discriminator's certainty carries it.
+    assert Corrector(tmp_path, min_gain=0.0, detection_weight=0.5).correct("朋唷").text == "朋友"
+    assert Corrector(tmp_path, min_gain=2.0, detection_weight=0.5).correct("朋唷").edits == ()
+
+
+@pytest.mark.parametrize(
+    ("probability", "gain", "accepted"),
+    [
+        (0.2, 5.0, False),  # below the threshold: never, whatever the gain
+        (0.5, 0.9, False),  # log-odds 0: the gain alone must clear min_gain
+        (0.5, 1.1, True),
+        (0.9, 0.0, True),  # 0 + 0.5 * log(9) = 1.10
+        (0.9, -0.2, False),
+        (1.0, -1.0, True),  # certainty is capped, not infinite
+        (1.0, -7.0, False),
+    ],
+)
+def test_accept_rule(probability, gain, accepted):
+    options = CorrectorOptions(threshold=0.3, min_gain=1.0, detection_weight=0.5)
+    assert options.accepts(probability, gain) is accepted
+
+
+def test_proposals_applied_later_match_a_corrector_built_with_those_settings(tiny_model_dir):
+    from tests.conftest import EAGER
+
+    texts = ["今天天气很好，我们去公园玩吧。", "我跟我朋唷打算去法国玩儿。" * 3, "Hello 世界"]
+    low = Corrector(tiny_model_dir, **{**EAGER, "threshold": 0.2})
+    proposals = low.propose(texts)
+    assert sum(map(len, proposals)) > 0
+    variants = [
+        {"threshold": 0.2},
+        {"threshold": 0.4},
+        {"threshold": 0.2, "min_gain": 0.0, "detection_weight": 1.0},
+        {"threshold": 0.2, "max_edits": 1},
+    ]
+    sizes = set()
+    for variant in variants:
+        settings = {**EAGER, **variant}
+        expected = Corrector(tiny_model_dir, **settings).correct_batch(texts)
+        options = low.options.updated(**settings)
+        applied = [low.apply(t, found, options) for t, found in zip(texts, proposals, strict=True)]
+        assert applied == expected
+        sizes.add(sum(len(c.edits) for c in applied))
+    assert len(sizes) > 1  # the variants really differ
+
+
 def test_threshold_one_flags_nothing(handset_dir):
     corrector = Corrector(handset_dir, threshold=1.0)
     assert corrector.correct("我跟我朋唷打算").edits == ()
@@ -101,9 +155,10 @@ def test_settings_file_is_read_and_keywords_override_it(tmp_path, handset_dir):
 
 def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, caplog):
     source = "今天天气很好，我们去公园玩吧。"
-    bogus = Edit(0, "今", "x", 0.9)  # a non-CJK replacement must never reach the user
+    # A non-CJK replacement must never reach the user.
+    bogus = Proposal(0, "今", "x", probability=0.99, gain=50.0, score=0.9)
     monkeypatch.setattr(
-        tiny_corrector, "_correct_spans", lambda texts, spans, edits: edits[0].update({0: bogus})
+        tiny_corrector, "_propose_spans", lambda texts, spans, found: found[0].update({0: bogus})
     )
     result = tiny_corrector.correct(source)
     assert result.text == source and result.edits == ()

@@ -59,6 +59,18 @@ def test_hold_out_is_fixed_and_disjoint():
     assert hold_out(items, 10, seed=1) == (train, dev)
 
 
+def test_dev_split_mirrors_sighan_test_sets_and_keeps_clean_text_apart(tmp_path):
+    from electra_corrector.evaluation.datasets import load_dataset
+    from electra_corrector.training.dataset import write_dev_split
+
+    pairs = [("我跟朋唷去。", "我跟朋友去。"), ("今天很好。", "今天很好。")]
+    learner, clean = write_dev_split(tmp_path / "dev.tsv", pairs, ["新闻句子一。", "新闻句子二。"])
+    # Each real error also comes back corrected, as an error-free learner sentence.
+    assert load_dataset(learner).pairs == [*pairs, ("我跟朋友去。", "我跟朋友去。")]
+    assert clean == tmp_path / "dev_clean.tsv"
+    assert load_dataset(clean).pairs == [("新闻句子一。",) * 2, ("新闻句子二。",) * 2]
+
+
 def test_corruption_swaps_one_cjk_char_for_a_confusable(tokenizer, corruptor):
     ids = np.array(tokenizer("我跟我朋友打算去法国玩儿，OK？")["input_ids"])
     rng = np.random.default_rng(0)
@@ -206,7 +218,9 @@ def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
             "model",
         ]
     )
-    dev = (tmp_path / "runs" / "dev.tsv").read_text(encoding="utf-8").splitlines()
+    # No SIGHAN pairs here: the dev split is all clean held-out sentences.
+    assert (tmp_path / "runs" / "dev.tsv").read_text(encoding="utf-8") == ""
+    dev = (tmp_path / "runs" / "dev_clean.tsv").read_text(encoding="utf-8").splitlines()
     assert len(dev) == 48 and all(s == t for s, t in (line.split("\t") for line in dev))
     options = CorrectorOptions.load(tmp_path / "model")
     assert options.generator_input == "as_written"
