@@ -24,8 +24,11 @@ class Candidate(NamedTuple):
     score: float  # generator probability of the chosen character among the plausible ones
 
 
-def generator_log_probs(generator, input_ids, attention_mask, rows, cols):
-    """Log-probabilities over the vocabulary at the given (row, col) positions only.
+def generator_logits(generator, input_ids, attention_mask, rows, cols):
+    """Logits over the vocabulary at the given (row, col) positions only.
+
+    Logits, not log-probabilities: everything the picker compares is a difference or a ranking
+    within one row, where the softmax normaliser cancels, so it is not computed.
 
     The 21k-way output layer is the generator's most expensive part, so it runs only where a
     flag was raised rather than at every token.
@@ -33,7 +36,7 @@ def generator_log_probs(generator, input_ids, attention_mask, rows, cols):
     hidden = generator.electra(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
     picked = hidden[rows, cols]
     logits = generator.generator_lm_head(generator.generator_predictions(picked))
-    return logits.float().log_softmax(-1)
+    return logits.float()
 
 
 class CandidatePicker:
@@ -44,59 +47,75 @@ class CandidatePicker:
         table: ConfusionTable,
         typo_counts: dict[tuple[str, str], int] | None = None,
     ):
-        import torch
-
         vocab = tokenizer.get_vocab()
         self.options = options
         self.char_of = {i: t for t, i in vocab.items() if is_cjk(t)}
         self.id_of = {t: i for i, t in self.char_of.items()}
         self.table = table
-        self._cjk_ids = torch.tensor(sorted(self.char_of))
-        self._confusion_ids: dict[int, object] = {}
-        # original id -> (candidate ids, log-prob bonus) for the typos seen in training
-        self._prior: dict[int, tuple[object, object]] = {}
+        # wrong id -> {right id: log-prob bonus} for the typos seen in training
+        self._prior: dict[int, dict[int, float]] = {}
         if options.typo_prior and typo_counts:
-            by_wrong: dict[int, list[tuple[int, float]]] = {}
             for (wrong, right), n in typo_counts.items():
                 if wrong in self.id_of and right in self.id_of:
                     bonus = options.typo_prior * math.log1p(n)
-                    by_wrong.setdefault(self.id_of[wrong], []).append((self.id_of[right], bonus))
-            for wrong_id, items in by_wrong.items():
-                ids, bonuses = zip(*items, strict=True)
-                self._prior[wrong_id] = (torch.tensor(ids), torch.tensor(bonuses))
+                    self._prior.setdefault(self.id_of[wrong], {})[self.id_of[right]] = bonus
+        self._rows: dict[int, tuple[object, object]] = {}
 
-    def _candidates(self, token_id: int):
-        """Token ids this token may be corrected to (cached: the same chars recur constantly)."""
+    def _row(self, token_id: int):
+        """(candidate ids, prior bonus of each) for an original token; cached, as the same
+        characters recur constantly. Empty for a token that is no CJK character."""
         import torch
 
-        if not self.options.use_confusion:
-            return self._cjk_ids
-        if token_id not in self._confusion_ids:
-            chars = self.table.confusables(self.char_of[token_id])
-            ids = sorted(self.id_of[c] for c in chars if c in self.id_of)
-            self._confusion_ids[token_id] = torch.tensor(ids, dtype=torch.long)
-        return self._confusion_ids[token_id]
+        if token_id not in self._rows:
+            if token_id not in self.char_of:
+                ids = []
+            elif self.options.use_confusion:
+                chars = self.table.confusables(self.char_of[token_id])
+                ids = sorted(self.id_of[c] for c in chars if c in self.id_of)
+            else:
+                ids = sorted(self.char_of)
+            ids = [i for i in ids if i != token_id]
+            bonus = self._prior.get(token_id, {})
+            self._rows[token_id] = (
+                torch.tensor(ids, dtype=torch.long),
+                torch.tensor([bonus.get(i, 0.0) for i in ids], dtype=torch.float),
+            )
+        return self._rows[token_id]
 
-    def best(self, original_id: int, log_probs) -> Candidate | None:
-        """The most likely plausible substitute for `original_id` given one row of log-probs."""
-        if original_id not in self.char_of:
-            return None
-        ids = self._candidates(original_id)
-        ids = ids[ids != original_id]
-        if ids.numel() == 0:
-            return None
-        adjusted = log_probs
-        if original_id in self._prior:
-            prior_ids, bonus = self._prior[original_id]
-            adjusted = log_probs.clone()
-            adjusted[prior_ids] += bonus
-        chosen = int(ids[int(adjusted[ids].argmax())])
-        chosen_lp = log_probs[chosen]
-        rank = int((log_probs > chosen_lp).sum())
-        if rank >= self.options.top_k:
-            return None
+    def best(self, original_ids: list[int], logits) -> list[Candidate | None]:
+        """The most likely plausible substitute for each original token, given its row of
+        vocabulary logits; None where there is none. All rows at once: per-row tensor
+        calls cost more than the arithmetic."""
+        import torch
+        from torch.nn.utils.rnn import pad_sequence
+
+        rows = [self._row(i) for i in original_ids]
+        if not any(len(ids) for ids, _ in rows):
+            return [None] * len(rows)
+        ids = pad_sequence([ids for ids, _ in rows], batch_first=True)
+        bonus = pad_sequence([b for _, b in rows], batch_first=True)
+        valid = pad_sequence(
+            [torch.ones(len(ids), dtype=torch.bool) for ids, _ in rows], batch_first=True
+        )
+        original = torch.tensor(original_ids).unsqueeze(1)
+        original_logit = logits.gather(1, original).squeeze(1)
+        scores = logits.gather(1, ids).masked_fill(~valid, -math.inf)
+        pick = (scores + bonus).argmax(1, keepdim=True)
+        chosen = ids.gather(1, pick).squeeze(1)
+        chosen_logit = scores.gather(1, pick).squeeze(1)
+        gain = chosen_logit + bonus.gather(1, pick).squeeze(1) - original_logit
+        if self.options.top_k < logits.shape[1]:
+            kth_best = logits.topk(self.options.top_k, dim=1).values[:, -1]
+            in_top = (chosen_logit >= kth_best).tolist()
+        else:
+            in_top = [True] * len(rows)
         # Probability among the plausible characters here (the original and its candidates):
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
-        among = log_probs[ids].logsumexp(0).logaddexp(log_probs[original_id])
-        gain = float(adjusted[chosen] - log_probs[original_id])
-        return Candidate(chosen, self.char_of[chosen], gain, float((chosen_lp - among).exp()))
+        score = (chosen_logit - scores.logsumexp(1).logaddexp(original_logit)).exp()
+        found = []
+        for (row_ids, _), token, top, g, sc in zip(
+            rows, chosen.tolist(), in_top, gain.tolist(), score.tolist(), strict=True
+        ):
+            plausible = len(row_ids) > 0 and top
+            found.append(Candidate(token, self.char_of[token], g, sc) if plausible else None)
+        return found

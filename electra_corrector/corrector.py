@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from electra_corrector.alignment import Span, SpanBuilder
-from electra_corrector.candidates import CandidatePicker, generator_log_probs
+from electra_corrector.candidates import CandidatePicker, generator_logits
 from electra_corrector.confusion import (
     TYPO_COUNTS_FILE,
     ConfusionTable,
@@ -126,10 +126,11 @@ class Corrector:
         if self.options.generator_input == "masked":
             g_ids = g_ids.clone()
             g_ids[sub_rows, cols] = self._mask_id
-        log_probs = generator_log_probs(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
-        for (row, col, prob), lp in zip(flags, log_probs, strict=True):
+        logits = generator_logits(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
+        originals = [spans[row].input_ids[col] for row, col, _ in flags]
+        candidates = self._picker.best(originals, logits)
+        for (row, col, prob), candidate in zip(flags, candidates, strict=True):
             span = spans[row]
-            candidate = self._picker.best(span.input_ids[col], lp)
             if candidate is not None:
                 offset = span.char_at[col]
                 found[span.text_index][offset] = Proposal(
