@@ -60,26 +60,30 @@ class CandidatePicker:
                     bonus = options.typo_prior * math.log1p(n)
                     self._prior.setdefault(self.id_of[wrong], {})[self.id_of[right]] = bonus
         self._rows: dict[int, tuple[object, object]] = {}
+        self._all_cjk = None
 
     def _row(self, token_id: int):
         """(candidate ids, prior bonus of each) for an original token; cached, as the same
-        characters recur constantly. Empty for a token that is no CJK character."""
+        characters recur constantly. The ids may include the token itself (best() masks it);
+        without the confusion filter every token shares one tensor of all CJK ids."""
         import torch
 
         if token_id not in self._rows:
             if token_id not in self.char_of:
-                ids = []
+                ids = torch.zeros(0, dtype=torch.long)
             elif self.options.use_confusion:
                 chars = self.table.confusables(self.char_of[token_id])
-                ids = sorted(self.id_of[c] for c in chars if c in self.id_of)
+                ids = torch.tensor(sorted(self.id_of[c] for c in chars if c in self.id_of))
             else:
-                ids = sorted(self.char_of)
-            ids = [i for i in ids if i != token_id]
-            bonus = self._prior.get(token_id, {})
-            self._rows[token_id] = (
-                torch.tensor(ids, dtype=torch.long),
-                torch.tensor([bonus.get(i, 0.0) for i in ids], dtype=torch.float),
-            )
+                if self._all_cjk is None:
+                    self._all_cjk = torch.tensor(sorted(self.char_of))
+                ids = self._all_cjk
+            prior = self._prior.get(token_id)
+            if prior:
+                bonus = torch.tensor([prior.get(i, 0.0) for i in ids.tolist()])
+            else:  # a view of one zero: no memory per token, even for 14k candidates
+                bonus = torch.zeros(1).expand(len(ids))
+            self._rows[token_id] = (ids.long(), bonus.float())
         return self._rows[token_id]
 
     def best(self, original_ids: list[int], logits) -> list[Candidate | None]:
@@ -98,6 +102,7 @@ class CandidatePicker:
             [torch.ones(len(ids), dtype=torch.bool) for ids, _ in rows], batch_first=True
         )
         original = torch.tensor(original_ids).unsqueeze(1)
+        valid &= ids != original
         original_logit = logits.gather(1, original).squeeze(1)
         scores = logits.gather(1, ids).masked_fill(~valid, -math.inf)
         pick = (scores + bonus).argmax(1, keepdim=True)
@@ -113,9 +118,14 @@ class CandidatePicker:
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
         score = (chosen_logit - scores.logsumexp(1).logaddexp(original_logit)).exp()
         found = []
-        for (row_ids, _), token, top, g, sc in zip(
-            rows, chosen.tolist(), in_top, gain.tolist(), score.tolist(), strict=True
+        for any_valid, token, top, g, sc in zip(
+            valid.any(1).tolist(),
+            chosen.tolist(),
+            in_top,
+            gain.tolist(),
+            score.tolist(),
+            strict=True,
         ):
-            plausible = len(row_ids) > 0 and top
+            plausible = any_valid and top
             found.append(Candidate(token, self.char_of[token], g, sc) if plausible else None)
         return found
