@@ -73,7 +73,7 @@ def pair_splits(sighan_dir: Path):
 
 
 def clean_dev_path(dev_out: Path) -> Path:
-    """Where the clean half of the dev split goes: runs/dev.tsv -> runs/dev_clean.tsv."""
+    """Where the clean part of the dev split goes: runs/dev.tsv -> runs/dev_clean.tsv."""
     dev_out = Path(dev_out)
     return dev_out.with_name(f"{dev_out.stem}_clean{dev_out.suffix}")
 
