@@ -72,8 +72,8 @@ class CandidatePicker:
             if token_id not in self.char_of:
                 ids = torch.zeros(0, dtype=torch.long)
             elif self.options.use_confusion:
-                chars = self.table.confusables(self.char_of[token_id])
-                ids = torch.tensor(sorted(self.id_of[c] for c in chars if c in self.id_of))
+                chars = self.table.alternatives(self.char_of[token_id], self.id_of)
+                ids = torch.tensor(sorted(self.id_of[c] for c in chars), dtype=torch.long)
             else:
                 if self._all_cjk is None:
                     self._all_cjk = torch.tensor(sorted(self.char_of))

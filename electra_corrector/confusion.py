@@ -21,6 +21,11 @@ class ConfusionTable:
     def confusables(self, ch: str) -> frozenset[str]:
         return self._pairs.get(ch, frozenset())
 
+    def alternatives(self, ch: str, known) -> list[str]:
+        """The characters `ch` may be confused with that `known` (a vocabulary) holds, sorted;
+        never `ch` itself."""
+        return sorted(o for o in self.confusables(ch) if o != ch and o in known)
+
     def is_confusable(self, wrong: str, right: str) -> bool:
         return right in self._pairs.get(wrong, ())
 

@@ -145,7 +145,11 @@ class Corrector:
     def apply(
         self, source: str, proposals: Iterable[Proposal], options: CorrectorOptions | None = None
     ) -> Correction:
-        """`source` with the proposals that `options` (default: this corrector's) accept."""
+        """`source` with the proposals that `options` (default: this corrector's) accept.
+
+        Only the accept rule's settings (threshold, min_gain, detection_weight, max_edits) act
+        here; the rest (top_k, use_confusion, typo_prior, ...) shaped the proposals already.
+        """
         options = options or self.options
         accepted = [p.edit() for p in proposals if options.accepts(p.probability, p.gain)]
         chosen = sorted(accepted, key=lambda e: -e.score)

@@ -26,8 +26,7 @@ def candidate_table(
     for ch, token in vocab.items():
         if not is_cjk(ch):
             continue
-        others = [o for o in table.confusables(ch) if o != ch and o in vocab]
-        others.sort(key=lambda o: (-counts.get(o, 0), o))
+        others = sorted(table.alternatives(ch, vocab), key=lambda o: -counts.get(o, 0))
         ids = [vocab[o] for o in others[: width - 1]]
         rows[token, 1 : 1 + len(ids)] = ids
     return rows

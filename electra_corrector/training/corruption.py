@@ -33,7 +33,7 @@ class Corruptor:
         for ch, token in vocab.items():
             if not is_cjk(ch):
                 continue
-            others = sorted(o for o in table.confusables(ch) if o != ch and o in vocab)
+            others = table.alternatives(ch, vocab)
             if others:
                 # sqrt of frequency: common typos dominate without drowning out the rest.
                 weights = np.sqrt(np.array([char_counts[o] + 1.0 for o in others]))
