@@ -86,16 +86,16 @@ class CandidatePicker:
             self._rows[token_id] = (ids.long(), bonus.float())
         return self._rows[token_id]
 
-    def best(self, original_ids: list[int], logits) -> list[Candidate | None]:
-        """The most likely plausible substitute for each original token, given its row of
-        vocabulary logits; None where there is none. All rows at once: per-row tensor
-        calls cost more than the arithmetic."""
+    def best(self, original_ids: list[int], logits, n: int = 1) -> list[list[Candidate]]:
+        """Up to `n` most likely plausible substitutes for each original token, best first,
+        given its row of vocabulary logits; an empty list where there is none. All rows at once:
+        per-row tensor calls cost more than the arithmetic."""
         import torch
         from torch.nn.utils.rnn import pad_sequence
 
         rows = [self._row(i) for i in original_ids]
         if not any(len(ids) for ids, _ in rows):
-            return [None] * len(rows)
+            return [[] for _ in rows]
         ids = pad_sequence([ids for ids, _ in rows], batch_first=True)
         bonus = pad_sequence([b for _, b in rows], batch_first=True)
         valid = pad_sequence(
@@ -103,29 +103,29 @@ class CandidatePicker:
         )
         original = torch.tensor(original_ids).unsqueeze(1)
         valid &= ids != original
-        original_logit = logits.gather(1, original).squeeze(1)
+        original_logit = logits.gather(1, original)
         scores = logits.gather(1, ids).masked_fill(~valid, -math.inf)
-        pick = (scores + bonus).argmax(1, keepdim=True)
-        chosen = ids.gather(1, pick).squeeze(1)
-        chosen_logit = scores.gather(1, pick).squeeze(1)
-        gain = chosen_logit + bonus.gather(1, pick).squeeze(1) - original_logit
+        picks = (scores + bonus).topk(min(n, ids.shape[1]), dim=1).indices
+        chosen = ids.gather(1, picks)
+        chosen_logit = scores.gather(1, picks)
+        gain = chosen_logit + bonus.gather(1, picks) - original_logit
         if self.options.top_k < logits.shape[1]:
-            kth_best = logits.topk(self.options.top_k, dim=1).values[:, -1]
-            in_top = (chosen_logit >= kth_best).tolist()
+            kth_best = logits.topk(self.options.top_k, dim=1).values[:, -1:]
+            plausible = chosen_logit >= kth_best
         else:
-            in_top = [True] * len(rows)
+            plausible = torch.ones_like(chosen_logit, dtype=torch.bool)
+        plausible &= valid.gather(1, picks)
         # Probability among the plausible characters here (the original and its candidates):
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
-        score = (chosen_logit - scores.logsumexp(1).logaddexp(original_logit)).exp()
-        found = []
-        for any_valid, token, top, g, sc in zip(
-            valid.any(1).tolist(),
-            chosen.tolist(),
-            in_top,
-            gain.tolist(),
-            score.tolist(),
-            strict=True,
-        ):
-            plausible = any_valid and top
-            found.append(Candidate(token, self.char_of[token], g, sc) if plausible else None)
-        return found
+        normaliser = scores.logsumexp(1, keepdim=True).logaddexp(original_logit)
+        score = (chosen_logit - normaliser).exp()
+        return [
+            [
+                Candidate(token, self.char_of[token], g, sc)
+                for token, g, sc, ok in zip(*row, strict=True)
+                if ok
+            ]
+            for row in zip(
+                chosen.tolist(), gain.tolist(), score.tolist(), plausible.tolist(), strict=True
+            )
+        ]

@@ -115,6 +115,26 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="keep only the N most confident edits per line (0: no limit)",
     )
+    words = parser.add_argument_group("your words")
+    words.add_argument(
+        "--protect",
+        type=Path,
+        metavar="FILE",
+        help="terms never edited wherever they occur (names, product and domain terms), one a line",
+    )
+    words.add_argument(
+        "--confusions",
+        type=Path,
+        metavar="FILE",
+        help="extra confusions to consider, 'wrong right' a line (characters or equal-length "
+        "words, e.g. 期代 期待)",
+    )
+    words.add_argument(
+        "--no-word-knowledge",
+        action="store_true",
+        help="decide on the models' evidence alone, without the shipped word list and "
+        "character trigram model",
+    )
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -225,10 +245,17 @@ def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | Non
 
 def load_corrector(args: argparse.Namespace):
     from electra_corrector.corrector import Corrector
+    from electra_corrector.userdict import read_confusions, read_terms
 
     overrides = {}
     if args.max_edits_per_sentence is not None:
         overrides["max_edits"] = args.max_edits_per_sentence
+    if args.protect is not None:
+        overrides["extra_protect"] = read_terms(args.protect)
+    if args.confusions is not None:
+        overrides["extra_confusions"] = read_confusions(args.confusions)
+    if args.no_word_knowledge:
+        overrides["word_knowledge"] = False
     return Corrector(
         model=args.model,
         device=args.device,

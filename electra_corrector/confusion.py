@@ -26,6 +26,16 @@ class ConfusionTable:
         never `ch` itself."""
         return sorted(o for o in self.confusables(ch) if o != ch and o in known)
 
+    def extended(self, pairs) -> ConfusionTable:
+        """This table plus (wrong, right) pairs of characters or equal-length words, both ways."""
+        added = {c: set(others) for c, others in self._pairs.items()}
+        for wrong, right in pairs:
+            for a, b in zip(wrong, right, strict=True):
+                if a != b:
+                    added.setdefault(a, set()).add(b)
+                    added.setdefault(b, set()).add(a)
+        return ConfusionTable(added)
+
     def is_confusable(self, wrong: str, right: str) -> bool:
         return right in self._pairs.get(wrong, ())
 

@@ -16,9 +16,11 @@ from electra_corrector.confusion import (
 from electra_corrector.detection import flag, pad, replaced_probabilities
 from electra_corrector.errors import CorrectorError
 from electra_corrector.invariants import violation
+from electra_corrector.knowledge import shipped
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.result import Correction, Proposal
+from electra_corrector.userdict import ProtectedTerms
 
 log = logging.getLogger("electra_corrector")
 
@@ -40,6 +42,8 @@ class Corrector:
 
     model: a folder (any layout loading.py knows) or a hub id; None looks in data/electra_models/
     and the bundled default model. Keyword settings override the model's corrector_config.json.
+    extra_protect: terms never edited, and extra_confusions: (wrong, right) pairs to consider,
+    both added to those the model's settings name (see userdict.py for the file formats).
     """
 
     def __init__(
@@ -53,6 +57,8 @@ class Corrector:
         generator: str | None = None,
         confusion: ConfusionTable | None = None,
         dtype=None,
+        extra_protect: Iterable[str] = (),
+        extra_confusions: Iterable[tuple[str, str]] = (),
         **option_overrides,
     ):
         import torch
@@ -64,6 +70,11 @@ class Corrector:
             CorrectorOptions.load(source.root) if source.root else CorrectorOptions()
         )
         self.options = base.updated(threshold=threshold, **option_overrides)
+        # The user's words add to the model folder's, never replace them.
+        self.options = self.options.updated(
+            protect=tuple(dict.fromkeys((*self.options.protect, *extra_protect))),
+            confusions=tuple(dict.fromkeys((*self.options.confusions, *extra_confusions))),
+        )
         self.device = _torch_device(device)
         if dtype is None:
             dtype = torch.float16 if self.device.type == "cuda" else torch.float32
@@ -78,10 +89,15 @@ class Corrector:
         max_tokens = min(self.options.max_length or limit, limit)
         self._spans = SpanBuilder(tokenizer, max_tokens)
         typos = source.root / TYPO_COUNTS_FILE if source.root else None
+        table = confusion or default_table()
+        if self.options.confusions:
+            table = table.extended(self.options.confusions)
+        self._protected = ProtectedTerms(self.options.protect)
+        self._knowledge = shipped() if self.options.word_knowledge else None
         self._picker = CandidatePicker(
             tokenizer,
             self.options,
-            confusion or default_table(),
+            table,
             read_typo_counts(typos) if typos and typos.is_file() else None,
         )
         self._pad_id = tokenizer.pad_token_id
@@ -102,13 +118,32 @@ class Corrector:
         """
         import torch
 
-        found: list[dict[int, Proposal]] = [{} for _ in texts]
+        found: list[dict[int, list[Proposal]]] = [{} for _ in texts]
         if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
             spans = sorted(self._spans.build(texts), key=lambda s: len(s.input_ids))
             with torch.inference_mode():
                 for i in range(0, len(spans), self.batch_size):
                     self._propose_spans(texts, spans[i : i + self.batch_size], found)
-        return [sorted(by_offset.values()) for by_offset in found]
+        proposals = [
+            sorted(p for at_offset in by_offset.values() for p in at_offset) for by_offset in found
+        ]
+        return self._weigh(texts, proposals) if self._knowledge else proposals
+
+    def _weigh(self, texts: list[str], proposals: list[list[Proposal]]) -> list[list[Proposal]]:
+        """The proposals with their word-knowledge evidence filled in."""
+        items = [(texts[i], p.offset, p.right) for i, found in enumerate(proposals) for p in found]
+        scores = self._knowledge.score(items)
+        weighed, start = [], 0
+        for found in proposals:
+            mine = scores[start : start + len(found)]
+            weighed.append(
+                [
+                    p._replace(lm=lm, words=words, frequency=frequency)
+                    for p, (lm, words, frequency) in zip(found, mine, strict=True)
+                ]
+            )
+            start += len(found)
+        return weighed
 
     def _propose_spans(self, texts: list[str], spans: list[Span], found) -> None:
         import torch
@@ -128,31 +163,37 @@ class Corrector:
             g_ids[sub_rows, cols] = self._mask_id
         logits = generator_logits(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
         originals = [spans[row].input_ids[col] for row, col, _ in flags]
-        candidates = self._picker.best(originals, logits)
-        for (row, col, prob), candidate in zip(flags, candidates, strict=True):
+        candidates = self._picker.best(originals, logits, self.options.candidates)
+        for (row, col, prob), alternatives in zip(flags, candidates, strict=True):
             span = spans[row]
-            if candidate is not None:
-                offset = span.char_at[col]
-                found[span.text_index][offset] = Proposal(
-                    offset,
-                    texts[span.text_index][offset],
-                    candidate.char,
-                    prob,
-                    candidate.gain,
-                    candidate.score,
-                )
+            offset = span.char_at[col]
+            if alternatives:  # a later window's view of an offset replaces an earlier one's
+                found[span.text_index][offset] = [
+                    Proposal(offset, texts[span.text_index][offset], c.char, prob, c.gain, c.score)
+                    for c in alternatives
+                ]
 
     def apply(
         self, source: str, proposals: Iterable[Proposal], options: CorrectorOptions | None = None
     ) -> Correction:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
-        Only the accept rule's settings (threshold, min_gain, detection_weight, max_edits) act
-        here; the rest (top_k, use_confusion, typo_prior, ...) shaped the proposals already.
+        Only the accept rule's settings act here (threshold, min_gain, detection_weight,
+        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits); the rest
+        (top_k, candidates, use_confusion, confusions, typo_prior, ...) shaped the proposals.
+        Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
-        accepted = [p.edit() for p in proposals if options.accepts(p.probability, p.gain)]
-        chosen = sorted(accepted, key=lambda e: -e.score)
+        same_terms = options.protect == self.options.protect
+        protected = self._protected if same_terms else ProtectedTerms(options.protect)
+        untouchable = protected.positions(source)
+        best: dict[int, tuple[float, Proposal]] = {}
+        for p in proposals:
+            if p.offset not in untouchable and options.accepts(p.evidence):
+                value = options.value(p.evidence)
+                if p.offset not in best or value > best[p.offset][0]:
+                    best[p.offset] = (value, p)
+        chosen = sorted((p.edit() for _, p in best.values()), key=lambda e: -e.score)
         if options.max_edits:
             chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)

@@ -7,6 +7,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from electra_corrector.result import Evidence
+
 SETTINGS_FILE = "corrector_config.json"
 
 
@@ -30,6 +32,23 @@ class CorrectorOptions:
     typo_prior: float = 0.0
     # At most this many edits per sentence, the most confident kept (0: no limit).
     max_edits: int = 0
+    # How many substitutes per flagged position are weighed (the best by `value` is taken).
+    candidates: int = 1
+    # Word knowledge (charlm.py, words.py): how the character trigram log-probability and the
+    # best covering word's log-frequency change count in `value`; off: none is computed.
+    word_knowledge: bool = True
+    lm_weight: float = 0.0
+    word_weight: float = 0.0
+    # The trigram model favours frequent characters anywhere; this much of the substitute's
+    # log-frequency advantage is taken off again, so only a better fit to the context counts.
+    frequency_weight: float = 0.0
+    # A substitute that lowers the trigram log-probability by more than this is never taken
+    # (None: no veto). It stops a frequent character from breaking a real word.
+    max_lm_loss: float | None = None
+    # Terms never edited wherever they occur (names, product and domain terms).
+    protect: tuple[str, ...] = ()
+    # Extra (wrong, right) confusions, characters or equal-length words, beside the shipped table.
+    confusions: tuple[tuple[str, str], ...] = ()
     # Tokens per model input, [CLS] and [SEP] included (0: the model's max_position_embeddings).
     # A model trained on short sequences sets it, since its later positions never learned anything.
     max_length: int = 0
@@ -43,18 +62,33 @@ class CorrectorOptions:
             raise ValueError(
                 f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
             )
+        if self.candidates < 1:
+            raise ValueError(f"candidates must be at least 1, got {self.candidates}")
         if self.generator_input not in ("as_written", "masked"):
             raise ValueError(
                 f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
             )
 
-    def accepts(self, probability: float, gain: float) -> bool:
-        """Whether a candidate is taken, from the discriminator's replaced-token probability at
-        its position and the generator's log-probability gain over the original character."""
-        if probability <= self.threshold:
+    def value(self, evidence: Evidence) -> float:
+        """The weighed evidence for a substitute: generator gain, the discriminator's log-odds
+        that the original was replaced, and how the local word structure changes."""
+        p = min(max(evidence.probability, 1e-6), 1 - 1e-6)
+        return (
+            evidence.gain
+            + self.detection_weight * math.log(p / (1 - p))
+            + self.lm_weight * evidence.lm
+            + self.word_weight * evidence.words
+            - self.frequency_weight * evidence.frequency
+        )
+
+    def accepts(self, evidence: Evidence) -> bool:
+        """Whether a substitute is taken: its position was flagged, no veto applies, and its
+        value clears min_gain."""
+        if evidence.probability <= self.threshold:
             return False
-        p = min(max(probability, 1e-6), 1 - 1e-6)
-        return gain + self.detection_weight * math.log(p / (1 - p)) > self.min_gain
+        if self.max_lm_loss is not None and evidence.lm < -self.max_lm_loss:
+            return False
+        return self.value(evidence) > self.min_gain
 
     def updated(self, **changes) -> CorrectorOptions:
         """A copy with the given fields changed; None means keep the current value."""
@@ -68,7 +102,12 @@ class CorrectorOptions:
             return cls()
         known = {f.name for f in fields(cls)}
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: v for k, v in data.items() if k in known})
+        settings = {k: v for k, v in data.items() if k in known}
+        if "protect" in settings:
+            settings["protect"] = tuple(settings["protect"])
+        if "confusions" in settings:
+            settings["confusions"] = tuple(tuple(pair) for pair in settings["confusions"])
+        return cls(**settings)
 
     def save(self, folder: Path, **extra) -> Path:
         path = Path(folder) / SETTINGS_FILE

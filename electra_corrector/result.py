@@ -5,6 +5,19 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+class Evidence(NamedTuple):
+    """What the accept rule weighed for a substitute (see CorrectorOptions.value)."""
+
+    probability: float  # the discriminator's P(replaced) for the original character
+    gain: float  # the generator's log-probability gain of the substitute over the original
+    lm: float = 0.0  # change of the character trigram log-probability around it (charlm.py)
+    words: float = 0.0  # change of the best covering word's log-frequency (words.py)
+    frequency: float = 0.0  # log-frequency of the substitute over the original's (charlm.py)
+
+    def to_json(self) -> dict:
+        return {name: round(value, 4) for name, value in self._asdict().items()}
+
+
 class Edit(NamedTuple):
     """One replaced character: `source[offset] == wrong`; the corrected text has `right` there."""
 
@@ -12,14 +25,18 @@ class Edit(NamedTuple):
     wrong: str
     right: str
     score: float  # the generator's probability for `right` among the plausible characters there
+    evidence: Evidence | None = None  # why it was taken; None for edits not made by the models
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "offset": self.offset,
             "wrong": self.wrong,
             "right": self.right,
             "score": round(self.score, 4),
         }
+        if self.evidence is not None:
+            data["evidence"] = self.evidence.to_json()
+        return data
 
 
 class Proposal(NamedTuple):
@@ -31,9 +48,16 @@ class Proposal(NamedTuple):
     probability: float  # the discriminator's P(replaced) for `wrong`
     gain: float  # the generator's log-probability gain of `right` over `wrong`
     score: float  # as Edit.score
+    lm: float = 0.0  # as Evidence.lm
+    words: float = 0.0  # as Evidence.words
+    frequency: float = 0.0  # as Evidence.frequency
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.probability, self.gain, self.lm, self.words, self.frequency)
 
     def edit(self) -> Edit:
-        return Edit(self.offset, self.wrong, self.right, self.score)
+        return Edit(self.offset, self.wrong, self.right, self.score, self.evidence)
 
 
 class Correction(NamedTuple):

@@ -7,7 +7,7 @@ import pytest
 from electra_corrector import Corrector
 from electra_corrector.assets import vocab_path
 from electra_corrector.options import CorrectorOptions
-from electra_corrector.result import Proposal
+from electra_corrector.result import Evidence, Proposal
 from electra_corrector.testing import write_tiny_pair
 from tests.handset import handset_pair
 
@@ -96,7 +96,7 @@ def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_pat
 )
 def test_accept_rule(probability, gain, accepted):
     options = CorrectorOptions(threshold=0.3, min_gain=1.0, detection_weight=0.5)
-    assert options.accepts(probability, gain) is accepted
+    assert options.accepts(Evidence(probability, gain)) is accepted
 
 
 def test_proposals_applied_later_match_a_corrector_built_with_those_settings(tiny_model_dir):
@@ -158,7 +158,7 @@ def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, cap
     # A non-CJK replacement must never reach the user.
     bogus = Proposal(0, "今", "x", probability=0.99, gain=50.0, score=0.9)
     monkeypatch.setattr(
-        tiny_corrector, "_propose_spans", lambda texts, spans, found: found[0].update({0: bogus})
+        tiny_corrector, "_propose_spans", lambda texts, spans, found: found[0].update({0: [bogus]})
     )
     result = tiny_corrector.correct(source)
     assert result.text == source and result.edits == ()

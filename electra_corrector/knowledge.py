@@ -1,0 +1,41 @@
+"""Word knowledge for the accept rule: how a substitute changes the local word structure.
+
+Two signals, both shipped in the package and loaded once per process:
+- `lm`: the change of a character trigram model's log-probability around the position
+  (charlm.py, counted from 50M characters of clean text);
+- `words`: the change of the best covering dictionary word's log-frequency (words.py);
+- `frequency`: how much more frequent the substitute is than the original, anywhere: the
+  trigram model's bias toward common characters, which the accept rule takes off again.
+A substitute that breaks a real word (治疗 -> 治了) scores low on both; one that completes a
+word (朋唷 -> 朋友) scores high. CorrectorOptions weighs them with the models' evidence.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from electra_corrector.charlm import CharNgrams
+from electra_corrector.words import WordList
+
+
+class WordKnowledge:
+    def __init__(self, ngrams: CharNgrams, words: WordList):
+        self.ngrams = ngrams
+        self.words = words
+
+    def score(self, items: list[tuple[str, int, str]]) -> list[tuple[float, float, float]]:
+        """(lm, words, frequency) for each (text, offset, replacement)."""
+        lm = self.ngrams.deltas(items).tolist()
+        frequency = self.ngrams.frequency_gains(items).tolist()
+        before: dict[tuple[str, int], float] = {}  # candidates at one position share it
+        words = []
+        for text, offset, right in items:
+            if (text, offset) not in before:
+                before[text, offset] = self.words.cover(text, offset)
+            words.append(self.words.cover(text, offset, right) - before[text, offset])
+        return list(zip(lm, words, frequency, strict=True))
+
+
+@lru_cache(maxsize=1)
+def shipped() -> WordKnowledge:
+    return WordKnowledge(CharNgrams.load(), WordList.load())

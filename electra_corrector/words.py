@@ -1,0 +1,48 @@
+"""A word list with frequencies: whether a character sits inside a known word, and how common.
+
+Shipped from jieba's dictionary (MIT; see THIRD_PARTY_NOTICES.md) by scripts/build_knowledge.py.
+A replacement that breaks a common word (治疗 -> 治了) loses, one that completes a word
+(朋唷 -> 朋友) gains: the difference of the best covering word's log-frequency, before and after.
+"""
+
+from __future__ import annotations
+
+import lzma
+import math
+
+from electra_corrector.assets import asset_path
+
+FILE = "words.tsv.xz"
+MAX_WORD = 6  # longer dictionary entries are rare set phrases; they add lookups, not knowledge
+
+
+class WordList:
+    def __init__(self, frequencies: dict[str, int]):
+        self._log = {w: math.log1p(f) for w, f in frequencies.items() if 2 <= len(w) <= MAX_WORD}
+
+    @classmethod
+    def load(cls, path=None) -> WordList:
+        text = lzma.decompress((path or asset_path(FILE)).read_bytes()).decode("utf-8")
+        pairs = (line.split("\t") for line in text.splitlines() if line)
+        return cls({word: int(freq) for word, freq in pairs})
+
+    def save(self, path) -> None:
+        lines = (f"{w}\t{round(math.expm1(v))}\n" for w, v in sorted(self._log.items()))
+        path.write_bytes(lzma.compress("".join(lines).encode("utf-8"), preset=9))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._log
+
+    def cover(self, text: str, offset: int, char: str | None = None) -> float:
+        """Log-frequency of the most common known word that covers `offset` (with `char` put
+        there, if given); 0 when none does."""
+        lo = max(offset - MAX_WORD + 1, 0)
+        window = text[lo : offset + MAX_WORD]
+        at = offset - lo
+        if char is not None:
+            window = window[:at] + char + window[at + 1 :]
+        best = 0.0
+        for start in range(max(at - MAX_WORD + 1, 0), at + 1):
+            for end in range(max(start + 2, at + 1), min(start + MAX_WORD, len(window)) + 1):
+                best = max(best, self._log.get(window[start:end], 0.0))
+        return best

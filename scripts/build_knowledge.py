@@ -1,0 +1,61 @@
+"""Build the word knowledge the accept rule weighs: a character trigram model and a word list.
+
+    python scripts/build_knowledge.py   # -> electra_corrector/data/char_ngrams.npz.xz, words.tsv.xz
+
+The trigram counts come from every corpus file in SHARED/corpus except the sentences the dev set
+holds out (training/splits.py), so tuning on dev measures text the model has not counted. The
+word list is jieba's dictionary (MIT), words of 2-6 Chinese characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from electra_corrector import charlm, words
+from electra_corrector.assets import asset_path
+from electra_corrector.charset import is_cjk
+from electra_corrector.training.corpus import split_sentences
+from electra_corrector.training.paths import SHARED_DATA
+from electra_corrector.training.splits import is_dev_sentence
+
+
+def corpus_ids(files: list[Path]):
+    """Each training sentence of the corpus as vocabulary ids (fast: one table lookup)."""
+    table = np.full(0x110000, charlm.UNKNOWN, dtype=np.int64)
+    for ch, i in charlm.char_ids().items():
+        table[ord(ch)] = i
+    for path in files:
+        for sentence in split_sentences(path.read_text(encoding="utf-8")):
+            if not is_dev_sentence(sentence):
+                yield table[np.frombuffer(sentence.encode("utf-32-le"), dtype=np.uint32)]
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--shared", type=Path, default=SHARED_DATA)
+    p.add_argument("--min-count", type=int, default=2, help="prune n-grams seen fewer times")
+    args = p.parse_args(argv)
+    started = time.time()
+    files = sorted((args.shared / "corpus").glob("*.txt"))
+    vocab_size = max(charlm.char_ids().values()) + 1
+    model = charlm.CharNgrams.count(corpus_ids(files), vocab_size, args.min_count)
+    out = asset_path(charlm.FILE)
+    model.save(out)
+    print(f"{out}: {out.stat().st_size / 1e6:.1f} MB ({time.time() - started:.0f}s)")
+
+    frequencies = {}
+    for line in (args.shared / "lexicon" / "jieba_dict.txt").read_text("utf-8").splitlines():
+        word, freq, *_ = line.split(" ")
+        if all(is_cjk(ch) for ch in word):
+            frequencies[word] = max(frequencies.get(word, 0), int(freq))
+    out = asset_path(words.FILE)
+    words.WordList(frequencies).save(out)
+    print(f"{out}: {out.stat().st_size / 1e6:.1f} MB, {len(frequencies)} words")
+
+
+if __name__ == "__main__":
+    main()
