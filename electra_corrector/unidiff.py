@@ -57,7 +57,9 @@ class UnifiedDiff:
     def write(self, correction: Correction, ending: str, number: int) -> None:
         encoding = self._encoding()
         if encoding.codec.startswith(("utf-16", "utf-32")):
-            raise TextError(f"{encoding} text has no unified diff that patch applies")
+            raise TextError(
+                f"no unified diff for {encoding} text (patch and git apply take it for binary)"
+            )
         bom = encoding.bom if number == 1 else b""
         old = bom + (correction.source + ending).encode(encoding.codec)
         if not correction.edits:
