@@ -248,8 +248,9 @@ def tree_jobs(
     resume: bool = False,
 ) -> Tree:
     """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
-    under `output_dir` (None: each to the shared output). An exclude glob matches the path
-    relative to `input_dir` or any one of its parts (`build`, `*.min.md`, `docs/api/*`)."""
+    under `output_dir` (None: each to the shared output). Hidden files and folders are skipped;
+    an exclude glob matches the path relative to `input_dir` or any one of its parts (`build`,
+    `*.min.md`, `docs/api/*`)."""
     tree = Tree([], 0, [])
     output_root = output_dir.resolve() if output_dir is not None else None
     paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
@@ -257,7 +258,8 @@ def tree_jobs(
         relative = path.relative_to(input_dir)
         if not path.is_file() or (output_root and output_root in path.resolve().parents):
             continue
-        if any(_excludes(glob, relative) for glob in exclude):
+        hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
+        if hidden or any(_excludes(glob, relative) for glob in exclude):
             continue
         if _is_binary(path):
             tree.binary.append(path)

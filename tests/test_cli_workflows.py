@@ -142,7 +142,8 @@ def test_settings_come_from_the_nearest_file_and_flags_win(typo_model_dir, tmp_p
         'threshold = 0.5\ninclude = ["*.txt"]\nexclude = ["vendor"]\n',
         encoding="utf-8",
     )
-    for name in ("a.txt", "vendor/b.txt", "c.rst"):
+    (docs / ".hidden").mkdir()
+    for name in ("a.txt", "vendor/b.txt", "c.rst", ".hidden/d.txt"):
         (docs / name).write_text(DIRTY, encoding="utf-8")
     (docs / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 
