@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(include=None)  # the settings' globs, which --glob replaces
     return parser
 
 
@@ -181,6 +182,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
         if args.output_dir is None and not (args.check or args.diff):
             parser.error("--input-dir needs --output-dir (or --check, or --diff)")
+        if args.resume and args.output_dir is None:
+            parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
             parser.error(f"--input-dir {args.input_dir}: not a directory")
         if args.output_dir and args.output_dir.resolve() == args.input_dir.resolve():
@@ -274,7 +277,7 @@ def _run(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> tuple[list[Job] | None, int]:
     """The inputs as jobs (None for a live stdin stream), and how many --resume skipped."""
     if args.input_dir is not None:
-        patterns, exclude = args.glob or ["*"], args.exclude
+        patterns, exclude = args.glob or args.include or ["*"], args.exclude
         tree = tree_jobs(args.input_dir, args.output_dir, patterns, exclude, args.resume)
         if not args.quiet:
             for path in tree.binary:

@@ -3,8 +3,9 @@
 ruff and black find theirs). They become the command line's defaults, so flags win.
 
 Keys are the long options' names: model, device, threshold, batch-size, max-edits-per-sentence,
-syntax, color, include (globs, like --glob), exclude, protect (a file, or a list of terms) and
-confusions (a file). Relative paths count from the file's folder.
+syntax, color, include (globs, replaced by --glob), exclude (globs, extended by --exclude),
+protect (a file, or a list of terms) and confusions (a file). Relative paths count from the
+file's folder.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ KEYS = {  # key -> the argparse destination it sets
     "max-edits-per-sentence": "max_edits_per_sentence",
     "syntax": "syntax",
     "color": "color",
-    "include": "glob",
+    "include": "include",
     "exclude": "exclude",
     "protect": "protect",
     "confusions": "confusions",
@@ -69,6 +70,7 @@ def read(path: Path) -> dict | None:
 def apply(parser: argparse.ArgumentParser, path: Path, settings: dict) -> None:
     """Makes `settings` the parser's defaults, checked and converted as the flags would be."""
     actions = {action.dest: action for action in parser._actions}
+    actions["include"] = actions["exclude"]  # converted alike; a dest of its own, see the CLI
     defaults = {}
     for key, value in settings.items():
         if key not in KEYS:

@@ -261,6 +261,7 @@ def test_missing_model_is_one_line_and_status_2(capsys, tmp_path):
         ["--input-dir", "no-such-dir", "--output-dir", "out"],
         ["--input-dir", ".", "--output-dir", "out", "a.txt"],
         ["--resume"],
+        ["--check", "--input-dir", ".", "--resume"],
         ["--threshold", "1.5"],
         ["--batch-size", "0"],
         ["--output-encoding", "no-such-codec"],

@@ -155,6 +155,8 @@ def test_settings_come_from_the_nearest_file_and_flags_win(typo_model_dir, tmp_p
         "electra-correct: 1 of 1 files would be corrected, 0 failed",
     ]
     assert run("--check", "--input-dir", ".", "--threshold", "1", "-q", cwd=docs) == (0, b"", "")
+    status, out, _ = run("--check", "--input-dir", ".", "--glob", "*.rst", "-q", cwd=docs)
+    assert {path for path, *_ in report_positions(out)} == {"c.rst"}  # --glob replaces include
 
     # The nearest settings file is the one read; a bad one stops the run.
     own = f'model = "{typo_model_dir}"\ninclude = ["*.rst"]\n'
