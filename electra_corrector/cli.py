@@ -10,10 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from electra_corrector import __version__
+from electra_corrector import __version__, config
 from electra_corrector.argtypes import int_at_least, probability
-from electra_corrector.formats import FORMATS, renderer
+from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, rendered, renderer
 from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
+from electra_corrector.syntax import SYNTAXES
 from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
 
 PROG = "electra-correct"
@@ -32,15 +33,26 @@ examples:
   electra-correct a.txt b.txt -o fixed.txt      several files into one output
   electra-correct --in-place notes/*.txt        rewrite files (atomically)
   tail -f chat.log | electra-correct            a stream: each line answered as it arrives
-  electra-correct --format diff essay.txt       show the changes: 我跟我朋[唷→友]打算
+  electra-correct --format marked essay.txt     show the changes: 我跟我朋[唷→友]打算
   electra-correct --format jsonl essay.txt      one JSON object per line, with the edits
+  electra-correct --check docs/*.md             CI: essay.txt:1:5: 唷 -> 友 (0.99); exit 1
+  electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
+report lines (--check, --format report) are path:line:column: wrong -> right (score), the line
+and column counted from 1, the column in characters (Unicode code points, a BOM not counted);
+standard input is named '-' (or --stdin-filename).
+
+settings: [tool.electra-correct] in the nearest pyproject.toml, or .electra-correct.toml, in this
+folder or above: model, device, threshold, batch-size, max-edits-per-sentence, syntax, color,
+include, exclude, protect, confusions (e.g. exclude = ["build", "*.min.md"]); flags win.
+
 exit status:
-  0    all inputs corrected
-  1    some inputs could not be read (each named on stderr); the others were corrected
-  2    bad arguments, or the model could not be loaded
+  0    all inputs corrected (--check: nothing would change)
+  1    some inputs could not be read (each named on stderr); the others were corrected;
+       --check: something would change
+  2    bad arguments or settings, or the model could not be loaded
   130  interrupted (Ctrl-C); with --input-dir, rerun with --resume to finish"""
 
 
@@ -66,9 +78,27 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("-i", "--in-place", action="store_true", help="rewrite each FILE")
     where.add_argument(
         "--format",
+        type=format_name,
         choices=FORMATS,
-        default="text",
-        help="text (default); jsonl: a JSON object per line, with the edits; diff: changes marked",
+        help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
+        "marked inline (formerly 'diff'); report: a path:line:col line per edit",
+    )
+    where.add_argument(
+        "--diff", action="store_true", help="a unified diff for patch -p1 or git apply"
+    )
+    where.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; report what would change (or --diff) and exit 1 if anything would",
+    )
+    where.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour changes (auto: when stdout is a terminal and NO_COLOR is not set)",
+    )
+    where.add_argument(
+        "--stdin-filename", metavar="NAME", help="stdin's name in reports and diffs (default: -)"
     )
     where.add_argument(
         "--output-encoding",
@@ -80,12 +110,34 @@ def build_parser() -> argparse.ArgumentParser:
     tree.add_argument("--input-dir", type=Path, metavar="DIR", help="correct every file in DIR")
     tree.add_argument("--output-dir", type=Path, metavar="DIR", help="mirror of --input-dir")
     tree.add_argument(
-        "--glob", default="*", metavar="PATTERN", help="file names, in any subfolder (default: *)"
+        "--glob",
+        action="append",
+        metavar="PATTERN",
+        help="file names, in any subfolder (default: *; repeatable)",
+    )
+    tree.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip paths (relative to DIR) or folder names matching GLOB (repeatable)",
     )
     tree.add_argument("--resume", action="store_true", help="skip files already in --output-dir")
     add_model_options(parser)
+    text = parser.add_argument_group("what may change")
+    text.add_argument(
+        "--syntax",
+        choices=SYNTAXES,
+        default="auto",
+        help="markdown and rst never edit code, link targets, URLs or HTML tags (default auto: "
+        "by extension, .md and .rst)",
+    )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="settings from FILE, not the nearest one"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(include=None)  # the settings' globs, which --glob replaces
     return parser
 
 
@@ -139,14 +191,20 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject combinations that have no meaning (argparse exits with status 2)."""
+    if args.check and (args.output or args.in_place or args.output_dir):
+        parser.error("--check writes nothing; it takes no -o, --in-place or --output-dir")
+    if args.diff and (args.format or args.output_encoding or args.in_place or args.output_dir):
+        parser.error("--diff takes no --format, --output-encoding, --in-place or --output-dir")
     if args.input_dir is not None:
         if args.files or args.output or args.in_place:
             parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
-        if args.output_dir is None:
-            parser.error("--input-dir needs --output-dir")
+        if args.output_dir is None and not (args.check or args.diff):
+            parser.error("--input-dir needs --output-dir (or --check, or --diff)")
+        if args.resume and args.output_dir is None:
+            parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
             parser.error(f"--input-dir {args.input_dir}: not a directory")
-        if args.output_dir.resolve() == args.input_dir.resolve():
+        if args.output_dir and args.output_dir.resolve() == args.input_dir.resolve():
             parser.error("--output-dir must differ from --input-dir")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
@@ -155,13 +213,24 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--in-place and -o cannot be combined")
         if not args.files or "-" in args.files:
             parser.error("--in-place needs FILEs (not stdin)")
-        if args.format != "text":
+        if args.format not in (None, "text"):
             parser.error("--in-place writes corrected text; --format must be text")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        if args.config is not None:
+            found = (args.config, config.read(args.config) or {})
+        else:
+            found = config.discover(Path.cwd())
+        if found is not None:
+            config.apply(parser, *found)
+            args = parser.parse_args(argv)  # again, so that flags win over the file
+    except config.ConfigError as e:
+        _say(str(e))
+        return USAGE_ERROR
     _check(parser, args)
     try:
         return _run(args)
@@ -184,22 +253,33 @@ def _run(args: argparse.Namespace) -> int:
         _say(str(e))
         return USAGE_ERROR
     jobs, skipped = _plan(args)
-    to_stdout = args.output is None and not args.in_place and args.input_dir is None
-    color = to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    to_stdout = args.output is None and not args.in_place and args.output_dir is None
+    color = args.color == "always" or (
+        args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
+    )
     progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
+    shape = args.format or ("report" if args.check else "text")
+    if args.diff:
+        from electra_corrector.unidiff import diff_output
+
+        output = diff_output(color)
+    else:
+        output = rendered(renderer(shape, color))
 
     def report(message: str) -> None:
         (progress.write if progress is not None else print)(f"{PROG}: {message}", file=sys.stderr)
 
     pipeline = Pipeline(
         corrector,
-        renderer(args.format, color),
+        output,
         args.batch_size,
         report,
         shared=sys.stdout.buffer,
         output_encoding=args.output_encoding,
-        json_output=args.format == "jsonl",
+        utf8_output=not args.diff and shape in UTF8_FORMATS,
         progress=progress,
+        markup=args.syntax,
+        stdin_name=args.stdin_filename,
     )
     try:
         outcome = _execute(args, pipeline, jobs)
@@ -208,14 +288,19 @@ def _run(args: argparse.Namespace) -> int:
             progress.close()
     outcome.skipped = skipped
     if args.input_dir is not None and not args.quiet:
-        _say(outcome.summary())
-    return SOME_FAILED if outcome.failed else OK
+        _say(outcome.summary(args.check))
+    return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK
 
 
 def _plan(args: argparse.Namespace) -> tuple[list[Job] | None, int]:
     """The inputs as jobs (None for a live stdin stream), and how many --resume skipped."""
     if args.input_dir is not None:
-        return tree_jobs(args.input_dir, args.output_dir, args.glob, args.resume)
+        patterns, exclude = args.glob or args.include or ["*"], args.exclude
+        tree = tree_jobs(args.input_dir, args.output_dir, patterns, exclude, args.resume)
+        if not args.quiet:
+            for path in tree.binary:
+                _say(f"{path}: not text (binary), skipped")
+        return tree.jobs, tree.skipped
     names = args.files or ["-"]
     if names == ["-"] and args.output is None:
         return None, 0
@@ -250,8 +335,9 @@ def load_corrector(args: argparse.Namespace):
     overrides = {}
     if args.max_edits_per_sentence is not None:
         overrides["max_edits"] = args.max_edits_per_sentence
-    if args.protect is not None:
-        overrides["extra_protect"] = read_terms(args.protect)
+    if args.protect is not None:  # a file, or a settings file's list of terms
+        protect = args.protect
+        overrides["extra_protect"] = read_terms(protect) if isinstance(protect, Path) else protect
     if args.confusions is not None:
         overrides["extra_confusions"] = read_confusions(args.confusions)
     if args.no_word_knowledge:

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from electra_corrector import __version__
 from electra_corrector.cli import add_model_options, load_corrector
-from electra_corrector.formats import FORMATS, renderer
+from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, renderer
 from electra_corrector.textio import (
     UTF8,
     LineReader,
@@ -80,10 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--format",
+        type=format_name,
         choices=(*FORMATS, "parquet"),
         default="text",
-        help="text, jsonl, diff: a mirror of the input tree as electra-correct writes it; "
-        "parquet: rows with file, line, source, text, edits",
+        help="text, jsonl, marked, report: a mirror of the input tree as electra-correct writes "
+        "it; parquet: rows with file, line, source, text, edits",
     )
     add_model_options(parser)
     cluster = parser.add_argument_group("cluster")
@@ -352,7 +353,7 @@ def _write_mirror(corrected, tree: _Tree, args: argparse.Namespace) -> int:
     written = corrected.groupby("file").map_groups(
         _write_file,
         batch_format="pyarrow",
-        fn_kwargs={"fs": tree.out_fs, "json_output": args.format == "jsonl"},
+        fn_kwargs={"fs": tree.out_fs, "json_output": args.format in UTF8_FORMATS},
     )
     done, failed = 0, []
     for row in written.iter_rows():

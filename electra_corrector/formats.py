@@ -1,18 +1,33 @@
-"""How a corrected line is written out: the text, a JSON object, or the text with changes marked."""
+"""How corrected lines are written out: the text, a JSON object, the text with changes marked, or
+one report line per edit. A unified diff needs a whole file's lines: see unidiff.py."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
+from typing import BinaryIO, Protocol
 
 from electra_corrector.result import Correction
+from electra_corrector.textio import LineWriter, TextEncoding
 
-FORMATS = ("text", "jsonl", "diff")
+FORMATS = ("text", "jsonl", "marked", "report")
+UTF8_FORMATS = ("jsonl", "report")  # for programs and terminals: UTF-8 whatever the input was
+STDIN_NAME = "-"  # the path that reports and diffs give standard input
 
 # (correction, the line's ending, its 1-based number, its file or None for stdin) -> output text
 Render = Callable[[Correction, str, int, "str | None"], str]
 
 _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
+
+
+def format_name(text: str) -> str:
+    """argparse type for --format: tells users of the old inline `diff` format its new name."""
+    if text == "diff":
+        raise argparse.ArgumentTypeError(
+            "'diff' is now called 'marked' (changes marked inline); --diff prints a unified diff"
+        )
+    return text
 
 
 def mark_changes(correction: Correction, color: bool = False) -> str:
@@ -29,11 +44,27 @@ def mark_changes(correction: Correction, color: bool = False) -> str:
     return "".join(parts)
 
 
+def report_lines(correction: Correction, number: int, file: str | None, color=False) -> str:
+    """`path:line:col: 门 -> 们 (0.99)` per edit, the column counted in characters from 1."""
+    where = STDIN_NAME if file is None else file
+    lines = []
+    for edit in correction.edits:
+        wrong, right = edit.wrong, edit.right
+        if color:
+            wrong, right = f"{_RED}{wrong}{_RESET}", f"{_GREEN}{right}{_RESET}"
+        lines.append(f"{where}:{number}:{edit.offset + 1}: {wrong} -> {right} ({edit.score:.2f})\n")
+    return "".join(lines)
+
+
 def renderer(name: str, color: bool = False) -> Render:
     if name == "text":
         return lambda correction, ending, number, file: correction.text + ending
-    if name == "diff":
+    if name == "marked":
         return lambda correction, ending, number, file: mark_changes(correction, color) + ending
+    if name == "report":
+        return lambda correction, ending, number, file: report_lines(
+            correction, number, file, color
+        )
     if name == "jsonl":
         return _json_line
     raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
@@ -43,3 +74,31 @@ def _json_line(correction: Correction, ending: str, number: int, file: str | Non
     where = {"file": file} if file is not None else {}
     record = {**where, "line": number, **correction.to_json()}
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+class LineOutput(Protocol):
+    """Where one input's corrected lines go, in order."""
+
+    def write(self, correction: Correction, ending: str, number: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+# (stream, the input's name or None for stdin, its encoding as read so far) -> a LineOutput
+Output = Callable[[BinaryIO, "str | None", Callable[[], TextEncoding]], LineOutput]
+
+
+def rendered(render: Render) -> Output:
+    """An Output that writes each line as `render` shows it, encoded by a LineWriter."""
+
+    class Rendered:
+        def __init__(self, stream, name, encoding):
+            self._writer, self._name = LineWriter(stream, encoding), name
+
+        def write(self, correction: Correction, ending: str, number: int) -> None:
+            self._writer.write(render(correction, ending, number, self._name))
+
+        def finish(self) -> None:
+            self._writer.finish()
+
+    return Rendered

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from electra_corrector.formats import Render
+from electra_corrector import masking, syntax
+from electra_corrector.formats import LineOutput, Output
 from electra_corrector.textio import (
+    BOM_ENCODINGS,
     UTF8,
     AtomicFile,
     LineReader,
-    LineWriter,
     Prefetcher,
     TextEncoding,
     TextError,
@@ -34,9 +36,11 @@ class Job:
     source: Path | None  # None: standard input
     output: Path | None = None  # its own file; None: the run's shared output stream
     reader: LineReader | None = field(default=None, init=False)
-    writer: LineWriter | None = field(default=None, init=False)
+    writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | None = field(default=None, init=False)
+    scan: syntax.Scanner | None = field(default=None, init=False)
     failed: bool = field(default=False, init=False)
+    changed: bool = field(default=False, init=False)  # some line had an edit
 
     @property
     def label(self) -> str:
@@ -49,6 +53,7 @@ class _Line(NamedTuple):
     body: str  # without its line ending: the corrector sees only the sentence
     ending: str
     size: int  # bytes it took in the input, for the progress bar
+    protected: list  # spans of `body` that must not be edited (masking.Span)
 
 
 class _End(NamedTuple):
@@ -64,37 +69,48 @@ class Outcome:
     corrected: int = 0
     failed: int = 0
     skipped: int = 0  # outputs that already existed (--resume)
+    changed: int = 0  # inputs with at least one edit
 
-    def summary(self) -> str:
+    def summary(self, check: bool = False) -> str:
         skipped = f", {self.skipped} skipped" if self.skipped else ""
-        return f"{self.corrected} files corrected, {self.failed} failed{skipped}"
+        if check:
+            done = f"{self.changed} of {self.corrected} files would be corrected"
+        else:
+            done = f"{self.corrected} files corrected"
+        return f"{done}, {self.failed} failed{skipped}"
 
 
 class Pipeline:
     """Reads jobs, corrects their lines in batches, writes and finishes each job in order.
 
-    `output_encoding` None writes each output in its input's encoding (JSON lines in UTF-8).
+    `output_encoding` None writes each output in its input's encoding (`utf8_output`: UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
+    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
+    `stdin_name` is the name standard input is shown and scanned under.
     """
 
     def __init__(
         self,
         corrector,
-        render: Render,
+        output: Output,
         batch_size: int,
         report: Callable[[str], None],
         shared: BinaryIO | None = None,
         output_encoding: TextEncoding | None = None,
-        json_output: bool = False,
+        utf8_output: bool = False,
         progress=None,
+        markup: str = "auto",
+        stdin_name: str | None = None,
     ):
         self.corrector = corrector
-        self.render = render
+        self.output = output
         self.batch_size = batch_size
         self.report = report
         self.shared = shared
-        self.output_encoding = output_encoding or (UTF8 if json_output else None)
+        self.output_encoding = output_encoding or (UTF8 if utf8_output else None)
         self.progress = progress
+        self.markup = markup
+        self.stdin_name = stdin_name
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -133,7 +149,8 @@ class Pipeline:
                     for text in reader:
                         body, ending = split_line_ending(text)
                         size, before = reader.bytes_read - before, reader.bytes_read
-                        yield _Line(job, reader.line_number, body, ending, size)
+                        protected = job.scan(body) if job.scan else []
+                        yield _Line(job, reader.line_number, body, ending, size, protected)
             except (OSError, TextError) as e:
                 yield _End(job, _describe(e))
             else:
@@ -144,13 +161,20 @@ class Pipeline:
             job.output.parent.mkdir(parents=True, exist_ok=True)
             job.sink = AtomicFile(job.output)
         stream = job.sink.stream if job.sink else self.shared
-        reader = job.reader
-        job.writer = LineWriter(stream, lambda: self.output_encoding or reader.encoding)
+        reader, name = job.reader, self._name(job)
+        job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
+        job.scan = syntax.scanner(syntax.syntax_of(name, self.markup))
+
+    def _name(self, job: Job) -> str | None:
+        return self.stdin_name if job.source is None else str(job.source)
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
         corrections = self.corrector.correct_batch([line.body for line in lines])
-        corrected = {id(line): c for line, c in zip(lines, corrections, strict=True)}
+        corrected = {
+            id(line): masking.outside(c, line.protected) if line.protected else c
+            for line, c in zip(lines, corrections, strict=True)
+        }
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
@@ -159,8 +183,9 @@ class Pipeline:
 
     def _write(self, line: _Line, correction) -> None:
         job = line.job
+        job.changed = job.changed or bool(correction.edits)
         try:
-            job.writer.write(self.render(correction, line.ending, line.number, _file_of(job)))
+            job.writer.write(correction, line.ending, line.number)
         except TextError as e:
             self._fail(job, f"line {line.number}: {e}")
         if self.progress is not None:
@@ -178,6 +203,7 @@ class Pipeline:
             job.sink.commit()
         self._unfinished.remove(job)
         self.outcome.corrected += 1
+        self.outcome.changed += job.changed
 
     def _fail(self, job: Job, message: str) -> None:
         job.failed = True
@@ -201,10 +227,6 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _file_of(job: Job) -> str | None:
-    return None if job.source is None else str(job.source)
-
-
 def _describe(error: Exception) -> str:
     """One line for the user: 'No such file or directory', 'line 3: not valid UTF-8 text'."""
     if isinstance(error, OSError) and error.strerror:
@@ -212,16 +234,54 @@ def _describe(error: Exception) -> str:
     return str(error)
 
 
-def tree_jobs(input_dir: Path, output_dir: Path, pattern: str, resume: bool) -> tuple[list, int]:
-    """Jobs mirroring `input_dir` under `output_dir`, and how many were skipped as done."""
-    jobs, skipped = [], 0
-    output_root = output_dir.resolve()
-    for path in sorted(input_dir.rglob(pattern)):
-        if not path.is_file() or output_root in path.resolve().parents:
+class Tree(NamedTuple):
+    jobs: list[Job]
+    skipped: int  # outputs already there (--resume)
+    binary: list[Path]  # files that are not text, left alone
+
+
+def tree_jobs(
+    input_dir: Path,
+    output_dir: Path | None,
+    patterns: Iterable[str] = ("*",),
+    exclude: Iterable[str] = (),
+    resume: bool = False,
+) -> Tree:
+    """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
+    under `output_dir` (None: each to the shared output). Hidden files and folders are skipped;
+    an exclude glob matches the path relative to `input_dir` or any one of its parts (`build`,
+    `*.min.md`, `docs/api/*`)."""
+    tree = Tree([], 0, [])
+    output_root = output_dir.resolve() if output_dir is not None else None
+    paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
+    for path in paths:
+        relative = path.relative_to(input_dir)
+        if not path.is_file() or (output_root and output_root in path.resolve().parents):
             continue
-        target = output_dir / path.relative_to(input_dir)
+        hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
+        if hidden or any(_excludes(glob, relative) for glob in exclude):
+            continue
+        if _is_binary(path):
+            tree.binary.append(path)
+            continue
+        target = output_dir / relative if output_dir is not None else None
         if resume and target.exists():
-            skipped += 1  # outputs appear only when complete, so an existing one is finished
+            # Outputs appear only when complete, so an existing one is finished.
+            tree = tree._replace(skipped=tree.skipped + 1)
             continue
-        jobs.append(Job(path, target))
-    return jobs, skipped
+        tree.jobs.append(Job(path, target))
+    return tree
+
+
+def _excludes(glob: str, relative: Path) -> bool:
+    return fnmatch(relative.as_posix(), glob) or any(fnmatch(part, glob) for part in relative.parts)
+
+
+def _is_binary(path: Path) -> bool:
+    """A NUL byte in the first 8 KiB, as git and grep judge, unless a UTF-16 BOM explains it."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8192)
+    except OSError:
+        return False  # the reader reports it
+    return b"\0" in head and not any(head.startswith(e.bom) for e in BOM_ENCODINGS)

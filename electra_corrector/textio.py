@@ -47,7 +47,7 @@ class TextEncoding:
 
 UTF8 = TextEncoding("utf-8")
 GB18030 = TextEncoding("gb18030")  # a superset of GBK and GB2312
-_BOM_ENCODINGS = (
+BOM_ENCODINGS = (
     TextEncoding("utf-8", codecs.BOM_UTF8),
     TextEncoding("utf-16-le", codecs.BOM_UTF16_LE),
     TextEncoding("utf-16-be", codecs.BOM_UTF16_BE),
@@ -75,7 +75,7 @@ class LineReader:
         self.line_number = 0  # of the last line returned
         self.bytes_read = 0
         head = _read_bom(stream)
-        bom_encoding = next((e for e in _BOM_ENCODINGS if e.bom == head), None)
+        bom_encoding = next((e for e in BOM_ENCODINGS if e.bom == head), None)
         if bom_encoding:
             self.encoding = bom_encoding
             self.bytes_read = len(head)
@@ -142,7 +142,7 @@ def _read_bom(stream: BinaryIO) -> bytes:
     Byte by byte, so that a pipe whose first line is shorter than a BOM does not stall.
     """
     head = b""
-    while any(e.bom.startswith(head) and e.bom != head for e in _BOM_ENCODINGS):
+    while any(e.bom.startswith(head) and e.bom != head for e in BOM_ENCODINGS):
         byte = stream.read(1)
         if not byte:
             break

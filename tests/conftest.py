@@ -47,3 +47,17 @@ def shared_data() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/data is not beside the checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def typo_model_dir(tmp_path_factory) -> Path:
+    """A hand-set model that corrects exactly one typo, 唷 -> 友 (我跟我朋唷打算 -> 朋友), so that
+    what a command prints can be predicted edit by edit."""
+    from transformers import BertTokenizerFast
+
+    from electra_corrector.assets import vocab_path
+    from tests.handset import handset_pair
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友")
+    return write_tiny_pair(tmp_path_factory.mktemp("typo"), discriminator=disc, generator=gen)

@@ -100,14 +100,14 @@ def test_active_engine_keeps_lines_endings_and_non_chinese(cli, tmp_path):
         assert all(a == b or (is_cjk(a) and is_cjk(b)) for a, b in zip(old, new, strict=True))
 
 
-def test_jsonl_and_diff_describe_the_same_edits_as_the_text(cli, tmp_path):
+def test_jsonl_and_marked_describe_the_same_edits_as_the_text(cli, tmp_path):
     path = tmp_path / "busy.txt"
     path.write_text(BUSY, encoding="utf-8", newline="")
 
     texts = cli(path)[1].decode().splitlines()
     status, jsonl, _ = cli(path, "--format", "jsonl")
     records = [json.loads(line) for line in jsonl.decode().splitlines()]
-    diff = cli(path, "--format", "diff")[1].decode().splitlines()
+    diff = cli(path, "--format", "marked")[1].decode().splitlines()
 
     assert status == 0
     assert [r["line"] for r in records] == list(range(1, 13))
@@ -159,9 +159,9 @@ def test_tree_reports_bad_files_and_finishes_the_good_ones(cli, tmp_path):
     assert status == 1
     assert files_under(out) == ["a/b/three.txt", "a/two.txt", "one.txt"]  # no temp files either
     messages = stderr.splitlines()
-    assert f"electra-correct: {src / 'a' / 'image.png'}: line 3: contains NUL bytes" in stderr
+    assert f"electra-correct: {src / 'a' / 'image.png'}: not text (binary), skipped" in stderr
     assert f"electra-correct: {src / 'a' / 'b' / 'mixed.txt'}: line 2: not valid UTF-8" in stderr
-    assert messages[-1] == "electra-correct: 3 files corrected, 2 failed"
+    assert messages[-1] == "electra-correct: 3 files corrected, 1 failed"
     assert len(messages) == 3
     assert (out / "a" / "two.txt").read_bytes()[-1:] == b"\n"
 
@@ -261,10 +261,16 @@ def test_missing_model_is_one_line_and_status_2(capsys, tmp_path):
         ["--input-dir", "no-such-dir", "--output-dir", "out"],
         ["--input-dir", ".", "--output-dir", "out", "a.txt"],
         ["--resume"],
+        ["--check", "--input-dir", ".", "--resume"],
         ["--threshold", "1.5"],
         ["--batch-size", "0"],
         ["--output-encoding", "no-such-codec"],
         ["--format", "xml"],
+        ["--format", "diff"],
+        ["--check", "--in-place", "a.txt"],
+        ["--check", "-o", "x.txt", "a.txt"],
+        ["--diff", "--format", "jsonl", "a.txt"],
+        ["--diff", "--in-place", "a.txt"],
     ],
 )
 def test_usage_errors_exit_2(cli, argv):
@@ -277,7 +283,7 @@ def test_version(cli):
     assert cli("--version")[1].decode().strip() == f"electra-correct {__version__}"
 
 
-def test_diff_marks_each_edit_and_colours_only_on_request():
+def test_marked_shows_each_edit_and_colours_only_on_request():
     correction = Correction(
         "我跟我朋唷打算", "我跟我朋友打酸", (Edit(4, "唷", "友", 0.9), Edit(6, "算", "酸", 0.5))
     )
@@ -285,7 +291,7 @@ def test_diff_marks_each_edit_and_colours_only_on_request():
     assert mark_changes(correction, color=True) == (
         "我跟我朋[\x1b[31m唷\x1b[0m→\x1b[32m友\x1b[0m]打[\x1b[31m算\x1b[0m→\x1b[32m酸\x1b[0m]"
     )
-    assert renderer("diff")(correction, "\r\n", 1, None) == "我跟我朋[唷→友]打[算→酸]\r\n"
+    assert renderer("marked")(correction, "\r\n", 1, None) == "我跟我朋[唷→友]打[算→酸]\r\n"
     assert renderer("text")(correction, "\n", 1, None) == "我跟我朋友打酸\n"
 
 

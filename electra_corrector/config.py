@@ -1,0 +1,110 @@
+"""Settings kept with a repository: `[tool.electra-correct]` in pyproject.toml, or the top level of
+.electra-correct.toml, in the working directory or the nearest folder above it that has one (as
+ruff and black find theirs). They become the command line's defaults, so flags win.
+
+Keys are the long options' names: model, device, threshold, batch-size, max-edits-per-sentence,
+syntax, color, include (globs, replaced by --glob), exclude (globs, extended by --exclude),
+protect (a file, or a list of terms) and confusions (a file). Relative paths count from the
+file's folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+OWN_FILE = ".electra-correct.toml"
+KEYS = {  # key -> the argparse destination it sets
+    "model": "model",
+    "device": "device",
+    "threshold": "threshold",
+    "batch-size": "batch_size",
+    "max-edits-per-sentence": "max_edits_per_sentence",
+    "syntax": "syntax",
+    "color": "color",
+    "include": "include",
+    "exclude": "exclude",
+    "protect": "protect",
+    "confusions": "confusions",
+}
+_PATHS = ("protect", "confusions")
+
+
+class ConfigError(Exception):
+    """A settings file that cannot be used; the message names the file and the key."""
+
+
+def discover(start: Path) -> tuple[Path, dict] | None:
+    """The nearest settings file at or above `start` and its settings, or None."""
+    for folder in (start, *start.parents):
+        own = folder / OWN_FILE
+        if own.is_file():
+            return own, read(own)
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            table = read(project)
+            if table is not None:
+                return project, table
+    return None
+
+
+def read(path: Path) -> dict | None:
+    """The settings in `path`; for a pyproject.toml without our table, None."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: {e}") from None
+    if path.name != "pyproject.toml":
+        return data
+    table = data.get("tool", {}).get("electra-correct")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.electra-correct] must be a table")
+    return table
+
+
+def apply(parser: argparse.ArgumentParser, path: Path, settings: dict) -> None:
+    """Makes `settings` the parser's defaults, checked and converted as the flags would be."""
+    actions = {action.dest: action for action in parser._actions}
+    actions["include"] = actions["exclude"]  # converted alike; a dest of its own, see the CLI
+    defaults = {}
+    for key, value in settings.items():
+        if key not in KEYS:
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
+        try:
+            defaults[KEYS[key]] = _convert(actions[KEYS[key]], key, value, path.parent)
+        except (TypeError, ValueError, argparse.ArgumentTypeError) as e:
+            raise ConfigError(f"{path}: {key}: {e}") from None
+    parser.set_defaults(**defaults)
+
+
+def _convert(action: argparse.Action, key: str, value, folder: Path):
+    if key == "protect" and isinstance(value, list):
+        return [_text(term) for term in value]  # terms in place of a file of terms
+    if action.nargs == 0:  # a flag
+        if not isinstance(value, bool):
+            raise TypeError("must be true or false")
+        return value
+    if isinstance(action, argparse._AppendAction):
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            raise TypeError("must be a glob or a list of globs")
+        return [_text(v) for v in values]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError(f"must be a {'number' if action.type else 'string'}")
+    if key in _PATHS or (key == "model" and (folder / str(value)).exists()):
+        return folder / str(value)
+    converted = action.type(str(value)) if action.type else value
+    if action.choices and converted not in action.choices:
+        raise ValueError(f"must be one of {', '.join(map(str, action.choices))}")
+    return converted
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
