@@ -33,15 +33,17 @@ class CorrectorOptions:
     # At most this many edits per sentence, the most confident kept (0: no limit).
     max_edits: int = 0
     # How many substitutes per flagged position are weighed (the best by `value` is taken).
-    candidates: int = 1
+    candidates: int = 3
     # Word knowledge (charlm.py, words.py): how the character trigram log-probability and the
     # best covering word's log-frequency change count in `value`; off: none is computed.
+    # The weights are about the language, not a model, so the bundled model's tuned ones are
+    # the defaults for any model (HFL's included) that does not set its own.
     word_knowledge: bool = True
-    lm_weight: float = 0.0
-    word_weight: float = 0.0
+    lm_weight: float = 1.0
+    word_weight: float = 0.15
     # The trigram model favours frequent characters anywhere; this much of the substitute's
     # log-frequency advantage is taken off again, so only a better fit to the context counts.
-    frequency_weight: float = 0.0
+    frequency_weight: float = 1.5
     # A substitute that lowers the trigram log-probability by more than this is never taken
     # (None: no veto). It stops a frequent character from breaking a real word.
     max_lm_loss: float | None = None

@@ -41,8 +41,10 @@ class WordList:
         at = offset - lo
         if char is not None:
             window = window[:at] + char + window[at + 1 :]
-        best = 0.0
+        get, best, size = self._log.get, 0.0, len(window)
         for start in range(max(at - MAX_WORD + 1, 0), at + 1):
-            for end in range(max(start + 2, at + 1), min(start + MAX_WORD, len(window)) + 1):
-                best = max(best, self._log.get(window[start:end], 0.0))
+            for end in range(max(start + 2, at + 1), min(start + MAX_WORD, size) + 1):
+                found = get(window[start:end])
+                if found is not None and found > best:
+                    best = found
         return best

@@ -11,6 +11,9 @@ from electra_corrector.result import Evidence, Proposal
 from electra_corrector.testing import write_tiny_pair
 from tests.handset import handset_pair
 
+# The models' evidence alone: these tests pin the generator's and discriminator's part of the rule.
+BLIND = dict(word_knowledge=False)
+
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
@@ -49,7 +52,7 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
     result = corrector.correct("今天天气很好。")
     assert result.text == "今天天气很好。" and result.edits == ()
     # Without the confusion filter the same generator would rewrite it, so the filter is what held.
-    unfiltered = Corrector(handset_dir, use_confusion=False).correct("今天天气很好。")
+    unfiltered = Corrector(handset_dir, use_confusion=False, **BLIND).correct("今天天气很好。")
     assert unfiltered.text == "今友友气很好。"
 
 
@@ -62,11 +65,11 @@ def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
     # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
-    assert Corrector(tmp_path, typo_prior=1.0).correct("朋唷").edits == ()
+    assert Corrector(tmp_path, typo_prior=1.0, **BLIND).correct("朋唷").edits == ()
     # Seen 20 times in training pairs: log(21) = 3.0 of bonus outweighs the 1.0 gap.
     write_typo_counts(tmp_path / TYPO_COUNTS_FILE, {("唷", "友"): 20})
-    assert Corrector(tmp_path, typo_prior=1.0).correct("朋唷").text == "朋友"
-    assert Corrector(tmp_path, typo_prior=0.0).correct("朋唷").edits == ()
+    assert Corrector(tmp_path, typo_prior=1.0, **BLIND).correct("朋唷").text == "朋友"
+    assert Corrector(tmp_path, typo_prior=0.0, **BLIND).correct("朋唷").edits == ()
 
 
 def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_path):
@@ -76,10 +79,13 @@ def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_pat
     # D is sure of 唷 (log-odds about 5.6); G likes the original 唷 (9.0) over 友 (8.0).
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
-    assert Corrector(tmp_path, min_gain=0.0).correct("朋唷").edits == ()
+    assert Corrector(tmp_path, min_gain=0.0, **BLIND).correct("朋唷").edits == ()
     # -1.0 + 0.5 * 5.6 > 0: the discriminator's certainty carries it.
-    assert Corrector(tmp_path, min_gain=0.0, detection_weight=0.5).correct("朋唷").text == "朋友"
-    assert Corrector(tmp_path, min_gain=2.0, detection_weight=0.5).correct("朋唷").edits == ()
+    sure = Corrector(tmp_path, min_gain=0.0, detection_weight=0.5, **BLIND)
+    assert sure.correct("朋唷").text == "朋友"
+    assert (
+        Corrector(tmp_path, min_gain=2.0, detection_weight=0.5, **BLIND).correct("朋唷").edits == ()
+    )
 
 
 @pytest.mark.parametrize(
