@@ -29,7 +29,11 @@ import json
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the checkout
+from electra_corrector.training.paths import SHARED_DATA
+
+
+def optional_path(text: str) -> Path | None:
+    return Path(text) if text else None
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,10 +49,34 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="plain-text files of clean Chinese (default: SHARED/corpus/*.txt)",
     )
     data.add_argument(
+        "--genre-chars",
+        type=int,
+        default=3_000_000,
+        help="characters of training text taken from each corpus file at most (a fixed sample)",
+    )
+    data.add_argument(
         "--sighan",
-        type=lambda text: Path(text) if text else None,
-        default=SHARED / "sighan",
+        type=optional_path,
+        default=SHARED_DATA / "sighan",
         help="folder with sighan15_train.tsv, train14.sgml, train15.sgml ('' for none)",
+    )
+    data.add_argument(
+        "--pairs",
+        type=optional_path,
+        default=SHARED_DATA / "pairs",
+        help="folder of more real source<TAB>target pairs, *.tsv ('' for none)",
+    )
+    data.add_argument(
+        "--lexicon",
+        type=optional_path,
+        default=SHARED_DATA / "lexicon" / "jieba_dict.txt",
+        help="'word freq' lexicon for whole-word same-pinyin typos ('' for none)",
+    )
+    data.add_argument(
+        "--word-share",
+        type=float,
+        default=0.2,
+        help="share of injected typos that replace a whole word",
     )
     data.add_argument(
         "--dev-out",
@@ -126,7 +154,13 @@ def shape(text: str) -> dict:
 
 
 def corpus_files(args: argparse.Namespace) -> list[Path]:
-    return args.corpus or sorted((SHARED / "corpus").glob("*.txt"))
+    return args.corpus or sorted((SHARED_DATA / "corpus").glob("*.txt"))
+
+
+def text_splits(args: argparse.Namespace):
+    from electra_corrector.training import dataset
+
+    return dataset.text_splits(corpus_files(args), args.sighan, args.pairs, args.genre_chars)
 
 
 def main(argv=None) -> dict:
@@ -143,15 +177,27 @@ def main(argv=None) -> dict:
     run_dir = Path("runs") / args.name
     started = time.time()
     tokenizer = dataset.load_tokenizer()
+    vocab = tokenizer.get_vocab()
+    text = text_splits(args)
+    print(f"text: {json.dumps(text.stats, ensure_ascii=False)}", flush=True)
+    words = None
+    if args.lexicon and args.word_share > 0:
+        from electra_corrector.training.word_confusion import cached_word_table
+
+        words = cached_word_table(args.lexicon, vocab, Path("runs"))
+        print(f"word table: {len(words)} words with same-pinyin alternatives", flush=True)
+    counts = cjk_counts(text.train_sentences)
     data, corruptor = dataset.build(
         tokenizer,
-        corpus_files(args),
-        args.sighan,
-        lambda sentences: Corruptor(tokenizer.get_vocab(), default_table(), cjk_counts(sentences)),
+        text,
+        lambda _: Corruptor(
+            vocab, default_table(), counts, words=words, word_share=args.word_share
+        ),
         dev_out=args.dev_out,
     )
     print(
-        f"data: {len(data.clean)} clean sentences, {len(data.pairs)} real pairs, "
+        f"data: {len(data.clean)} clean sentences "
+        f"({sum(map(len, data.clean_text))} chars), {len(data.pairs)} real pairs, "
         f"{len(data.dev)} dev rows ({time.time() - started:.0f}s)",
         flush=True,
     )
@@ -197,8 +243,7 @@ def main(argv=None) -> dict:
     if args.g_objective == "candidates":
         from electra_corrector.training.candidate_loss import candidate_table
 
-        counts = cjk_counts(data.clean_text)
-        candidates = candidate_table(tokenizer.get_vocab(), default_table(), counts)
+        candidates = candidate_table(vocab, default_table(), counts)
     trainer = Trainer(settings, discriminator, generator, sampler, candidates)
     if args.resume and trainer.checkpoint_path().is_file():
         trainer.load_checkpoint(trainer.checkpoint_path())
@@ -220,7 +265,7 @@ def main(argv=None) -> dict:
 
 def export_checkpoint(args: argparse.Namespace) -> dict:
     """Export runs/NAME/ckpt/last.pt, with the run's last dev line, without training."""
-    from electra_corrector.training import dataset, models
+    from electra_corrector.training import models
 
     run_dir = Path("runs") / args.name
     discriminator, generator, state = models.pair_from_checkpoint(run_dir / "ckpt" / "last.pt")
@@ -231,8 +276,9 @@ def export_checkpoint(args: argparse.Namespace) -> dict:
         "minutes": round(state["elapsed"] / 60, 1),
         "dev": json.loads(lines[-1]) if lines else None,
     }
-    _, train_pairs, _, _ = dataset.text_splits(corpus_files(args), args.sighan)
-    export(discriminator, generator, args.out, trained, train_pairs, args.g_objective)
+    export(
+        discriminator, generator, args.out, trained, text_splits(args).train_pairs, args.g_objective
+    )
     return trained
 
 
