@@ -79,6 +79,19 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="share of injected typos that replace a whole word",
     )
     data.add_argument(
+        "--sample",
+        type=Path,
+        default=None,
+        help="read the training text from a folder written by --save-sample, not SHARED",
+    )
+    data.add_argument(
+        "--save-sample",
+        type=Path,
+        default=None,
+        help="no training: write the training text (dev rules and caps applied) and the word "
+        "table to this folder, xz-compressed, for machines without SHARED (scripts/gpu_train.sh)",
+    )
+    data.add_argument(
         "--dev-out",
         type=Path,
         default=Path("runs/dev.tsv"),
@@ -121,6 +134,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     run.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (AdamW)")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
+    run.add_argument(
+        "--precision",
+        choices=("fp32", "bf16"),
+        default="fp32",
+        help="bf16: autocast the forward passes (on a GPU; weights and optimizer stay fp32)",
+    )
+    run.add_argument(
+        "--loader-workers",
+        type=int,
+        default=0,
+        help="processes that corrupt and batch text ahead of the model (0: in the training loop)",
+    )
     run.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
     run.add_argument(
         "--name", default="default", help="run name: logs and checkpoints in runs/NAME/"
@@ -143,7 +168,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.export_only and not args.out:
         p.error("--export-only needs --out")
-    if args.minutes is None and args.steps is None and not args.export_only:
+    if args.minutes is None and args.steps is None and not (args.export_only or args.save_sample):
         p.error("give --minutes or --steps")
     return args
 
@@ -160,7 +185,26 @@ def corpus_files(args: argparse.Namespace) -> list[Path]:
 def text_splits(args: argparse.Namespace):
     from electra_corrector.training import dataset
 
+    if args.sample:
+        from electra_corrector.training.sample import read_sample
+
+        return read_sample(args.sample)[0]
     return dataset.text_splits(corpus_files(args), args.sighan, args.pairs, args.genre_chars)
+
+
+def word_table(args: argparse.Namespace, vocab: dict[str, int]):
+    """Same-pinyin word alternatives for word-level typos, or None."""
+    if args.word_share <= 0:
+        return None
+    if args.sample:
+        from electra_corrector.training.sample import read_sample
+
+        return read_sample(args.sample)[1] or None
+    if not args.lexicon:
+        return None
+    from electra_corrector.training.word_confusion import cached_word_table
+
+    return cached_word_table(args.lexicon, vocab, Path("runs"))
 
 
 def main(argv=None) -> dict:
@@ -180,12 +224,15 @@ def main(argv=None) -> dict:
     vocab = tokenizer.get_vocab()
     text = text_splits(args)
     print(f"text: {json.dumps(text.stats, ensure_ascii=False)}", flush=True)
-    words = None
-    if args.lexicon and args.word_share > 0:
-        from electra_corrector.training.word_confusion import cached_word_table
+    words = word_table(args, vocab)
+    print(f"word table: {len(words or ())} words with same-pinyin alternatives", flush=True)
+    if args.save_sample:
+        from electra_corrector.training.sample import write_sample
 
-        words = cached_word_table(args.lexicon, vocab, Path("runs"))
-        print(f"word table: {len(words)} words with same-pinyin alternatives", flush=True)
+        write_sample(args.save_sample, text, words)
+        size = sum(f.stat().st_size for f in args.save_sample.iterdir()) / 2**20
+        print(f"sample: {args.save_sample} ({size:.1f} MB)", flush=True)
+        return {}
     counts = cjk_counts(text.train_sentences)
     data, corruptor = dataset.build(
         tokenizer,
@@ -226,6 +273,8 @@ def main(argv=None) -> dict:
         keep_fraction=args.keep_fraction,
         g_objective=args.g_objective,
         device=args.device,
+        precision=args.precision,
+        loader_workers=args.loader_workers,
         threads=args.threads,
         checkpoint_minutes=args.checkpoint_minutes,
         eval_minutes=args.eval_minutes,

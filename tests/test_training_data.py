@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tarfile
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -201,3 +205,61 @@ def test_word_typos_keep_length_change_only_cjk_and_swap_whole_words(tokenizer, 
         "我们期待a型的3个以致于123学习。",
         "我们期待a型的3个已至于123学习。",
     }
+
+
+# -- the GPU recipe, run on CPU -------------------------------------------------------------
+
+
+def test_gpu_recipe_trains_from_a_sample_and_scores_dev(tmp_path, shared, words):
+    import subprocess
+    import sys
+
+    from electra_corrector.training.sample import read_sample
+
+    root = Path(__file__).resolve().parents[1]
+    sample = tmp_path / "sample"
+    lexicon = tmp_path / "dict.txt"  # written by the words fixture
+    subprocess.run(
+        [
+            *(sys.executable, root / "scripts" / "train.py", "--save-sample", sample),
+            *("--corpus", *sorted((shared / "corpus").glob("*.txt"))),
+            *("--sighan", shared / "sighan", "--pairs", shared / "pairs", "--lexicon", lexicon),
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    text, table = read_sample(sample)
+    expected = split(shared, genre_chars=3_000_000)
+    assert text == expected and table.keys() == words.keys()
+
+    env = {
+        **os.environ,
+        "SAMPLE": str(sample),
+        "OUT": str(tmp_path / "out"),
+        "INIT": "",
+        "DEVICE": "cpu",
+        "PRECISION": "bf16",  # autocast runs on CPU too
+        "WORKERS": "1",
+        "PYTHON": sys.executable,
+    }
+    shape = ["--d-shape", "1,32,2,64", "--g-shape", "1,32,2,64", "--batch-tokens", "256"]
+    done = subprocess.run(
+        ["bash", root / "scripts" / "gpu_train.sh", "--steps", "3", *shape],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = tmp_path / "out"
+    assert '"step": 3' in (out / "train.log").read_text()
+    learner = json.loads((out / "dev.json").read_text())
+    clean = json.loads((out / "dev_clean.json").read_text())
+    # dev.tsv: the held-out pairs and the corrected side of each; dev_clean.tsv: clean sentences
+    echoes = sum(s != t for s, t in text.dev_pairs)
+    assert learner["results"][0]["sentences"] == len(text.dev_pairs) + echoes
+    assert clean["results"][0]["metrics"]["error_free"] == len(text.dev_sentences)
+    with tarfile.open(out / "model.tgz") as archive:
+        names = set(archive.getnames())
+    assert {"model/discriminator/model.safetensors", "model/generator/model.safetensors"} <= names
