@@ -1,9 +1,14 @@
 """Train the default discriminator + generator pair for electra-correct.
 
-Clean corpus sentences get realistic typos (characters swapped for confusable ones from the
-shipped confusion table); real SIGHAN training pairs are mixed into every batch. The
-discriminator learns to flag replaced characters; the generator reads the sentence as written
-(plus random [MASK]s) and learns to output the intended character at every position.
+Clean sentences from every corpus file (at most --genre-chars characters each, so no register
+dominates) get realistic typos: characters swapped for confusable ones from the shipped
+confusion table, or whole words for same-pinyin words of the lexicon; real pairs (SIGHAN
+training files and SHARED/pairs) are mixed into every batch. Nothing the fixed held-out rule
+(electra_corrector/training/splits.py) reserves for dev, and no sentence of the SIGHAN-15 test
+set (sighan/sighan15_train_test_overlap.txt), is trained on. The discriminator learns to flag
+replaced characters; the generator reads the sentence as written and learns which of the
+written character and its confusables was meant (or, with --g-objective vocab, the intended
+character among the whole vocabulary).
 
 Examples:
     # the default model: about an hour on 2 CPU cores
@@ -14,6 +19,8 @@ Examples:
     python scripts/train.py --init ~/models/hfl --minutes 30 --name hfl --out runs/hfl/final
     # continue an interrupted run from runs/long/ckpt/last.pt
     python scripts/train.py --minutes 60 --name long --out runs/long/final --resume
+    # the compressed training text for a GPU machine (scripts/gpu_train.sh)
+    python scripts/train.py --save-sample runs/gpu_sample
     # export the latest checkpoint of a run (e.g. while it is still training)
     python scripts/train.py --name long --export-only --out data/electra_models
 
