@@ -1,9 +1,14 @@
 """Train the default discriminator + generator pair for electra-correct.
 
-Clean corpus sentences get realistic typos (characters swapped for confusable ones from the
-shipped confusion table); real SIGHAN training pairs are mixed into every batch. The
-discriminator learns to flag replaced characters; the generator reads the sentence as written
-(plus random [MASK]s) and learns to output the intended character at every position.
+Clean sentences from every corpus file (at most --genre-chars characters each, so no register
+dominates) get realistic typos: characters swapped for confusable ones from the shipped
+confusion table, or whole words for same-pinyin words of the lexicon; real pairs (SIGHAN
+training files and SHARED/pairs) are mixed into every batch. Nothing the fixed held-out rule
+(electra_corrector/training/splits.py) reserves for dev, and no sentence of the SIGHAN-15 test
+set (sighan/sighan15_train_test_overlap.txt), is trained on. The discriminator learns to flag
+replaced characters; the generator reads the sentence as written and learns which of the
+written character and its confusables was meant (or, with --g-objective vocab, the intended
+character among the whole vocabulary).
 
 Examples:
     # the default model: about an hour on 2 CPU cores
@@ -14,6 +19,8 @@ Examples:
     python scripts/train.py --init ~/models/hfl --minutes 30 --name hfl --out runs/hfl/final
     # continue an interrupted run from runs/long/ckpt/last.pt
     python scripts/train.py --minutes 60 --name long --out runs/long/final --resume
+    # the compressed training text for a GPU machine (scripts/gpu_train.sh)
+    python scripts/train.py --save-sample runs/gpu_sample
     # export the latest checkpoint of a run (e.g. while it is still training)
     python scripts/train.py --name long --export-only --out data/electra_models
 
@@ -29,7 +36,11 @@ import json
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the checkout
+from electra_corrector.training.paths import SHARED_DATA
+
+
+def optional_path(text: str) -> Path | None:
+    return Path(text) if text else None
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,10 +56,47 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="plain-text files of clean Chinese (default: SHARED/corpus/*.txt)",
     )
     data.add_argument(
+        "--genre-chars",
+        type=int,
+        default=3_000_000,
+        help="characters of training text taken from each corpus file at most (a fixed sample)",
+    )
+    data.add_argument(
         "--sighan",
-        type=lambda text: Path(text) if text else None,
-        default=SHARED / "sighan",
+        type=optional_path,
+        default=SHARED_DATA / "sighan",
         help="folder with sighan15_train.tsv, train14.sgml, train15.sgml ('' for none)",
+    )
+    data.add_argument(
+        "--pairs",
+        type=optional_path,
+        default=SHARED_DATA / "pairs",
+        help="folder of more real source<TAB>target pairs, *.tsv ('' for none)",
+    )
+    data.add_argument(
+        "--lexicon",
+        type=optional_path,
+        default=SHARED_DATA / "lexicon" / "jieba_dict.txt",
+        help="'word freq' lexicon for whole-word same-pinyin typos ('' for none)",
+    )
+    data.add_argument(
+        "--word-share",
+        type=float,
+        default=0.2,
+        help="share of injected typos that replace a whole word",
+    )
+    data.add_argument(
+        "--sample",
+        type=Path,
+        default=None,
+        help="read the training text from a folder written by --save-sample, not SHARED",
+    )
+    data.add_argument(
+        "--save-sample",
+        type=Path,
+        default=None,
+        help="no training: write the training text (dev rules and caps applied) and the word "
+        "table to this folder, xz-compressed, for machines without SHARED (scripts/gpu_train.sh)",
     )
     data.add_argument(
         "--dev-out",
@@ -93,6 +141,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     run.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (AdamW)")
     run.add_argument("--device", default="cpu", help="cpu or cuda")
+    run.add_argument(
+        "--precision",
+        choices=("fp32", "bf16"),
+        default="fp32",
+        help="bf16: autocast the forward passes (on a GPU; weights and optimizer stay fp32)",
+    )
+    run.add_argument(
+        "--loader-workers",
+        type=int,
+        default=0,
+        help="processes that corrupt and batch text ahead of the model (0: in the training loop)",
+    )
     run.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
     run.add_argument(
         "--name", default="default", help="run name: logs and checkpoints in runs/NAME/"
@@ -115,7 +175,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.export_only and not args.out:
         p.error("--export-only needs --out")
-    if args.minutes is None and args.steps is None and not args.export_only:
+    if args.minutes is None and args.steps is None and not (args.export_only or args.save_sample):
         p.error("give --minutes or --steps")
     return args
 
@@ -126,7 +186,32 @@ def shape(text: str) -> dict:
 
 
 def corpus_files(args: argparse.Namespace) -> list[Path]:
-    return args.corpus or sorted((SHARED / "corpus").glob("*.txt"))
+    return args.corpus or sorted((SHARED_DATA / "corpus").glob("*.txt"))
+
+
+def text_splits(args: argparse.Namespace):
+    from electra_corrector.training import dataset
+
+    if args.sample:
+        from electra_corrector.training.sample import read_sample
+
+        return read_sample(args.sample)[0]
+    return dataset.text_splits(corpus_files(args), args.sighan, args.pairs, args.genre_chars)
+
+
+def word_table(args: argparse.Namespace, vocab: dict[str, int]):
+    """Same-pinyin word alternatives for word-level typos, or None."""
+    if args.word_share <= 0:
+        return None
+    if args.sample:
+        from electra_corrector.training.sample import read_sample
+
+        return read_sample(args.sample)[1] or None
+    if not args.lexicon:
+        return None
+    from electra_corrector.training.word_confusion import cached_word_table
+
+    return cached_word_table(args.lexicon, vocab, Path("runs"))
 
 
 def main(argv=None) -> dict:
@@ -143,15 +228,30 @@ def main(argv=None) -> dict:
     run_dir = Path("runs") / args.name
     started = time.time()
     tokenizer = dataset.load_tokenizer()
+    vocab = tokenizer.get_vocab()
+    text = text_splits(args)
+    print(f"text: {json.dumps(text.stats, ensure_ascii=False)}", flush=True)
+    words = word_table(args, vocab)
+    print(f"word table: {len(words or ())} words with same-pinyin alternatives", flush=True)
+    if args.save_sample:
+        from electra_corrector.training.sample import write_sample
+
+        write_sample(args.save_sample, text, words)
+        size = sum(f.stat().st_size for f in args.save_sample.iterdir()) / 2**20
+        print(f"sample: {args.save_sample} ({size:.1f} MB)", flush=True)
+        return {}
+    counts = cjk_counts(text.train_sentences)
     data, corruptor = dataset.build(
         tokenizer,
-        corpus_files(args),
-        args.sighan,
-        lambda sentences: Corruptor(tokenizer.get_vocab(), default_table(), cjk_counts(sentences)),
+        text,
+        lambda _: Corruptor(
+            vocab, default_table(), counts, words=words, word_share=args.word_share
+        ),
         dev_out=args.dev_out,
     )
     print(
-        f"data: {len(data.clean)} clean sentences, {len(data.pairs)} real pairs, "
+        f"data: {len(data.clean)} clean sentences "
+        f"({sum(map(len, data.clean_text))} chars), {len(data.pairs)} real pairs, "
         f"{len(data.dev)} dev rows ({time.time() - started:.0f}s)",
         flush=True,
     )
@@ -180,6 +280,8 @@ def main(argv=None) -> dict:
         keep_fraction=args.keep_fraction,
         g_objective=args.g_objective,
         device=args.device,
+        precision=args.precision,
+        loader_workers=args.loader_workers,
         threads=args.threads,
         checkpoint_minutes=args.checkpoint_minutes,
         eval_minutes=args.eval_minutes,
@@ -197,8 +299,7 @@ def main(argv=None) -> dict:
     if args.g_objective == "candidates":
         from electra_corrector.training.candidate_loss import candidate_table
 
-        counts = cjk_counts(data.clean_text)
-        candidates = candidate_table(tokenizer.get_vocab(), default_table(), counts)
+        candidates = candidate_table(vocab, default_table(), counts)
     trainer = Trainer(settings, discriminator, generator, sampler, candidates)
     if args.resume and trainer.checkpoint_path().is_file():
         trainer.load_checkpoint(trainer.checkpoint_path())
@@ -220,7 +321,7 @@ def main(argv=None) -> dict:
 
 def export_checkpoint(args: argparse.Namespace) -> dict:
     """Export runs/NAME/ckpt/last.pt, with the run's last dev line, without training."""
-    from electra_corrector.training import dataset, models
+    from electra_corrector.training import models
 
     run_dir = Path("runs") / args.name
     discriminator, generator, state = models.pair_from_checkpoint(run_dir / "ckpt" / "last.pt")
@@ -231,8 +332,9 @@ def export_checkpoint(args: argparse.Namespace) -> dict:
         "minutes": round(state["elapsed"] / 60, 1),
         "dev": json.loads(lines[-1]) if lines else None,
     }
-    _, train_pairs, _, _ = dataset.text_splits(corpus_files(args), args.sighan)
-    export(discriminator, generator, args.out, trained, train_pairs, args.g_objective)
+    export(
+        discriminator, generator, args.out, trained, text_splits(args).train_pairs, args.g_objective
+    )
     return trained
 
 

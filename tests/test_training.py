@@ -186,6 +186,7 @@ def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor):
 
 def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
     from electra_corrector.options import CorrectorOptions
+    from electra_corrector.training.splits import is_dev_sentence
 
     monkeypatch.chdir(tmp_path)
     corpus = tmp_path / "corpus.txt"
@@ -200,6 +201,10 @@ def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
             "--corpus",
             str(corpus),
             "--sighan",
+            "",
+            "--pairs",
+            "",
+            "--lexicon",
             "",
             "--steps",
             "3",
@@ -221,7 +226,8 @@ def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
     # No SIGHAN pairs here: the dev split is all clean held-out sentences.
     assert (tmp_path / "runs" / "dev.tsv").read_text(encoding="utf-8") == ""
     dev = (tmp_path / "runs" / "dev_clean.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(dev) == 48 and all(s == t for s, t in (line.split("\t") for line in dev))
+    held = [s for s in generated_sentences() if is_dev_sentence(s)]
+    assert dev == [f"{s}\t{s}" for s in held] and held
     options = CorrectorOptions.load(tmp_path / "model")
     assert options.generator_input == "as_written"
     saved = json.loads((tmp_path / "model" / "corrector_config.json").read_text())

@@ -1,4 +1,4 @@
-"""Training text: clean corpus sentences and SIGHAN (wrong, right) pairs, deduplicated and split."""
+"""Training text: clean corpus sentences and real (wrong, right) pairs, deduplicated and split."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import importlib.util
 import random
 import re
 from pathlib import Path
+
+from electra_corrector.training import splits
 
 # A sentence ends after one of these; the mark stays with its sentence.
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
@@ -24,13 +26,69 @@ def split_sentences(text: str, max_chars: int = 120, min_chars: int = 6) -> list
     return pieces
 
 
-def corpus_sentences(paths: list[Path], max_chars: int = 120) -> list[str]:
-    """Deduplicated sentences from plain-text files, in first-seen order."""
-    seen = {}
-    for path in paths:
-        for sentence in split_sentences(Path(path).read_text(encoding="utf-8"), max_chars):
-            seen.setdefault(sentence, None)
-    return list(seen)
+def genre_sentences(path: Path, max_chars: int = 120) -> tuple[list[str], list[str]]:
+    """(train, dev) sentences of one corpus file, deduplicated; dev by the fixed hash rule."""
+    train, dev = [], []
+    for sentence in dict.fromkeys(
+        split_sentences(Path(path).read_text(encoding="utf-8"), max_chars)
+    ):
+        (dev if splits.is_dev_sentence(sentence) else train).append(sentence)
+    return train, dev
+
+
+def cap_characters(sentences: list[str], budget: int) -> list[str]:
+    """A fixed sample of `sentences` of about `budget` characters, in their original order.
+
+    Sentences are ranked by a hash of their text (salted, so the sample is independent of the
+    dev rule), so the sample does not depend on file order or the run's seed.
+    """
+    if sum(map(len, sentences)) <= budget:
+        return sentences
+    ranked = sorted(range(len(sentences)), key=lambda i: splits.hash_share("cap:" + sentences[i]))
+    kept, total = [], 0
+    for i in ranked:
+        if total >= budget:
+            break
+        kept.append(i)
+        total += len(sentences[i])
+    return [sentences[i] for i in sorted(kept)]
+
+
+def overlap_texts(sighan_dir: Path) -> set[str]:
+    """Both sides of the sighan15_train.tsv lines that sighan15_train_test_overlap.txt lists.
+
+    Those sentences also occur in the SIGHAN-15 test set: no training or tuning may see them,
+    from whichever file they come.
+    """
+    sighan_dir = Path(sighan_dir)
+    listed = sighan_dir / "sighan15_train_test_overlap.txt"
+    if not listed.is_file():
+        return set()
+    entries = [
+        line.split("\t")
+        for line in listed.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    lines = (sighan_dir / "sighan15_train.tsv").read_text(encoding="utf-8-sig").splitlines()
+    texts = set()
+    for entry in entries:
+        texts.update(lines[int(entry[0]) - 1].split("\t")[:2])
+        texts.update(entry[1:2])  # the listing's own copy, should the two files ever disagree
+    return {text.strip() for text in texts} - {""}
+
+
+def without_texts(pairs: list[Pair], texts: set[str]) -> list[Pair]:
+    return [(s, t) for s, t in pairs if s not in texts and t not in texts]
+
+
+def extra_training_pairs(pairs_dir: Path) -> list[Pair]:
+    """Real pairs of every *.tsv in `pairs_dir`, less the held-out share (splits.is_dev_pair)."""
+    from electra_corrector.evaluation.datasets import load_dataset
+
+    pairs = []
+    for path in sorted(Path(pairs_dir).glob("*.tsv")):
+        pairs += [p for p in load_dataset(path, format="tsv").pairs if not splits.is_dev_pair(p[0])]
+    return list(dict.fromkeys(pairs))
 
 
 def sighan_training_pairs(sighan_dir: Path) -> list[Pair]:

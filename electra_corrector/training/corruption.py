@@ -1,4 +1,5 @@
-"""Realistic typo injection at token level: a CJK character becomes one it is confusable with.
+"""Realistic typo injection at token level: a CJK character becomes one it is confusable with,
+or a word becomes a same-pinyin word of the same length (word_confusion.py).
 
 Every CJK character is one token in the BERT-Chinese vocabulary, so replacing one token id by
 another keeps the sentence aligned with its original, position for position.
@@ -13,9 +14,12 @@ import numpy as np
 
 from electra_corrector.charset import is_cjk
 from electra_corrector.confusion import ConfusionTable
+from electra_corrector.training.word_confusion import WordTable, find_words
 
 # How many typos a clean sentence gets, and how often.
 DEFAULT_ERROR_COUNTS = {0: 0.35, 1: 0.45, 2: 0.15, 3: 0.05}
+# Share of typos that replace a whole word (when the sentence holds one the word table knows).
+DEFAULT_WORD_SHARE = 0.2
 
 
 class Corruptor:
@@ -27,6 +31,8 @@ class Corruptor:
         table: ConfusionTable,
         char_counts: Counter | None = None,
         error_counts: dict[int, float] = DEFAULT_ERROR_COUNTS,
+        words: WordTable | None = None,
+        word_share: float = DEFAULT_WORD_SHARE,
     ):
         char_counts = char_counts or Counter()
         self._choices: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -42,18 +48,27 @@ class Corruptor:
         self._counts = np.array(list(error_counts), dtype=np.int64)
         probabilities = np.array(list(error_counts.values()), dtype=np.float64)
         self._count_probabilities = probabilities / probabilities.sum()
+        self._words = words or {}
+        self._word_share = word_share if words else 0.0
 
     def replaceable(self, token: int) -> bool:
         return token in self._choices
 
     def corrupt(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A copy of `ids` with 0-3 confusable replacements (count drawn from error_counts)."""
+        """A copy of `ids` with 0-3 typos (count drawn from error_counts): whole-word swaps
+        (a share `word_share` of them, where the sentence has a known word) and character swaps.
+        """
         wanted = int(rng.choice(self._counts, p=self._count_probabilities))
         out = ids.copy()
         if wanted == 0:
             return out
-        candidates = [i for i, token in enumerate(ids) if token in self._choices]
-        if not candidates:
+        n_words = int(rng.binomial(wanted, self._word_share)) if self._word_share else 0
+        if n_words:
+            wanted -= self._swap_words(out, n_words, rng)
+        candidates = [
+            i for i, token in enumerate(ids) if token in self._choices and out[i] == token
+        ]
+        if not candidates or wanted <= 0:
             return out
         for position in rng.choice(candidates, size=min(wanted, len(candidates)), replace=False):
             others, cumulative = self._choices[int(ids[position])]
@@ -61,10 +76,29 @@ class Corruptor:
             out[position] = others[pick]
         return out
 
+    def _swap_words(self, out: np.ndarray, wanted: int, rng: np.random.Generator) -> int:
+        """Replace up to `wanted` non-overlapping words of `out` in place; how many were."""
+        found = find_words(out, self._words)
+        done = 0
+        taken = np.zeros(len(out), dtype=bool)
+        for index in rng.permutation(len(found)):
+            if done == wanted:
+                break
+            start, word = found[index]
+            span = slice(start, start + len(word))
+            if taken[span].any():
+                continue
+            others, cumulative = self._words[word]
+            pick = min(int(np.searchsorted(cumulative, rng.random())), len(others) - 1)
+            out[span] = others[pick]
+            taken[span] = True
+            done += 1
+        return done
+
 
 def cjk_counts(sentences: Iterable[str]) -> Counter:
     """How often each CJK character occurs in the sentences."""
     counts = Counter()
     for sentence in sentences:
-        counts.update(ch for ch in sentence if is_cjk(ch))
-    return counts
+        counts.update(sentence)  # counted in C; the filter below runs once per distinct char
+    return Counter({ch: n for ch, n in counts.items() if is_cjk(ch)})

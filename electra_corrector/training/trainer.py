@@ -32,6 +32,8 @@ class TrainSettings:
     # its confusables, at every CJK position (candidate_loss.py)
     g_objective: str = "vocab"
     device: str = "cpu"
+    precision: str = "fp32"  # "bf16": autocast forward passes (GPU); weights stay fp32
+    loader_workers: int = 0  # processes preparing batches ahead (0: in the loop)
     threads: int = 2
     checkpoint_minutes: float = 10.0
     eval_minutes: float = 5.0
@@ -66,6 +68,7 @@ class Trainer:
         )
         self.step = 0
         self.elapsed = 0.0  # training seconds so far, carried across resumes
+        self._batches = None  # iterator over prefetched batches, from self.step on
         self.run_dir = Path(settings.run_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True)
 
@@ -138,9 +141,10 @@ class Trainer:
     def train_step(self) -> tuple[float, float, int]:
         import torch
 
-        batch = self.sampler.batch(self.step)
+        batch = self._next_batch()
         rng = np.random.default_rng([self.s.seed, self.step, 1])
-        d_loss, g_loss, *_ = self.losses(batch, rng)
+        with torch.autocast(self.device.type, torch.bfloat16, self.s.precision == "bf16"):
+            d_loss, g_loss, *_ = self.losses(batch, rng)
         lr = self.learning_rate()
         for model, opt, loss in ((self.d, self.d_opt, d_loss), (self.g, self.g_opt, g_loss)):
             for group in opt.param_groups:
@@ -151,6 +155,31 @@ class Trainer:
             opt.step()
         self.step += 1
         return d_loss.item(), g_loss.item(), batch.tokens
+
+    def _next_batch(self) -> Batch:
+        """The batch for self.step: built here, or by loader workers ahead of time.
+
+        Workers build the same batches (they depend on (seed, step) only), so a run is the same
+        with or without them.
+        """
+        if not self.s.loader_workers:
+            return self.sampler.batch(self.step)
+        if self._batches is None:
+            from itertools import count
+
+            from torch.utils.data import DataLoader
+
+            loader = DataLoader(
+                _StepBatches(self.sampler),
+                batch_size=None,
+                sampler=count(self.step),
+                num_workers=self.s.loader_workers,
+                collate_fn=_as_is,
+                prefetch_factor=4,
+                persistent_workers=True,
+            )
+            self._batches = iter(loader)
+        return next(self._batches)
 
     # -- evaluation -----------------------------------------------------------------------
 
@@ -276,6 +305,20 @@ class Trainer:
         log.write(json.dumps(entry) + "\n")
         log.flush()
         return entry
+
+
+class _StepBatches:
+    """Map-style dataset for DataLoader: item `step` is the sampler's batch for that step."""
+
+    def __init__(self, sampler: BatchSampler):
+        self.sampler = sampler
+
+    def __getitem__(self, step: int) -> Batch:
+        return self.sampler.batch(step)
+
+
+def _as_is(batch: Batch) -> Batch:
+    return batch
 
 
 def _adamw(model, settings: TrainSettings):
