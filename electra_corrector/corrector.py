@@ -18,6 +18,7 @@ from electra_corrector.errors import CorrectorError
 from electra_corrector.invariants import violation
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
+from electra_corrector.precision import convert, float_type, settle
 from electra_corrector.result import Correction, Proposal
 
 log = logging.getLogger("electra_corrector")
@@ -39,7 +40,9 @@ class Corrector:
     """Chinese spelling corrector over an ELECTRA discriminator + generator pair.
 
     model: a folder (any layout loading.py knows) or a hub id; None looks in data/electra_models/
-    and the bundled default model. Keyword settings override the model's corrector_config.json.
+    and the bundled default model. precision: auto, fp32, int8, fp16 or bf16 (see precision.py;
+    `self.precision` is what auto chose). Keyword settings override the model's
+    corrector_config.json.
     """
 
     def __init__(
@@ -52,11 +55,9 @@ class Corrector:
         discriminator: str | None = None,
         generator: str | None = None,
         confusion: ConfusionTable | None = None,
-        dtype=None,
+        precision: str = "auto",
         **option_overrides,
     ):
-        import torch
-
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         source = resolve(model, discriminator, generator)
@@ -65,9 +66,9 @@ class Corrector:
         )
         self.options = base.updated(threshold=threshold, **option_overrides)
         self.device = _torch_device(device)
-        if dtype is None:
-            dtype = torch.float16 if self.device.type == "cuda" else torch.float32
-        self.models = load_models(source, self.device, dtype)
+        self.precision = settle(precision, self.device)
+        self.models = load_models(source, self.device, float_type(self.precision))
+        convert(self.models, self.precision)
         self.model_id = source.label
         self.batch_size = batch_size
         tokenizer = self.models.tokenizer
