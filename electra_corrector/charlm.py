@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from electra_corrector.alignment import SENTENCE_ENDS
 from electra_corrector.assets import asset_path, vocab_path
 
 FILE = "char_ngrams.npz.xz"
@@ -144,6 +145,14 @@ class CharNgrams:
                 ids = framed[text] = np.r_[[BOUNDARY] * 2, self.encode(text), [BOUNDARY] * 2]
             windows[k, 0] = windows[k, 1] = ids[offset : offset + 5]
             windows[k, 1, 2] = self.ids.get(right, UNKNOWN)
+            # Counts never cross a sentence end, so neither does the context: a text is scored
+            # as the sentences it is made of, whatever else shares its line.
+            if offset >= 1 and text[offset - 1] in SENTENCE_ENDS:
+                windows[k, :, :2] = BOUNDARY
+            elif offset >= 2 and text[offset - 2] in SENTENCE_ENDS:
+                windows[k, :, 0] = BOUNDARY
+            if offset + 1 < len(text) and text[offset + 1] in SENTENCE_ENDS:
+                windows[k, :, 4] = BOUNDARY
         trigrams = np.stack([windows[..., j : j + 3] for j in range(3)], axis=-2)
         scores = self.logprob(trigrams)
         # A boundary pad after a boundary (short texts) is not a real event: score it 0.

@@ -13,6 +13,7 @@ from pathlib import Path
 from electra_corrector import __version__, config
 from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, rendered, renderer
+from electra_corrector.precision import PRECISIONS
 from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
 from electra_corrector.syntax import SYNTAXES
 from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
@@ -148,6 +149,12 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--model", metavar="DIR", help="model folder or hub id (default: data/electra_models)"
     )
     model.add_argument("--device", help="torch device: cpu (default), cuda, cuda:1, mps")
+    model.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="auto (default): fp16 on CUDA, bf16 on CPUs with bf16 instructions, else fp32",
+    )
     model.add_argument(
         "--threshold",
         type=probability,
@@ -347,6 +354,7 @@ def load_corrector(args: argparse.Namespace):
         device=args.device,
         threshold=args.threshold,
         batch_size=args.batch_size,
+        precision=args.precision,
         **overrides,
     )
 

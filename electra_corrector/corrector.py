@@ -19,6 +19,7 @@ from electra_corrector.invariants import violation
 from electra_corrector.knowledge import shipped
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
+from electra_corrector.precision import convert, float_type, settle
 from electra_corrector.result import Correction, Proposal
 from electra_corrector.userdict import ProtectedTerms
 
@@ -41,9 +42,10 @@ class Corrector:
     """Chinese spelling corrector over an ELECTRA discriminator + generator pair.
 
     model: a folder (any layout loading.py knows) or a hub id; None looks in data/electra_models/
-    and the bundled default model. Keyword settings override the model's corrector_config.json.
-    extra_protect: terms never edited, and extra_confusions: (wrong, right) pairs to consider,
-    both added to those the model's settings name (see userdict.py for the file formats).
+    and the bundled default model. precision: auto, fp32, int8, fp16 or bf16 (see precision.py;
+    `self.precision` is what auto chose). Keyword settings override the model's
+    corrector_config.json. extra_protect: terms never edited, and extra_confusions: (wrong,
+    right) pairs to consider, both added to those the model's settings name (userdict.py).
     """
 
     def __init__(
@@ -56,13 +58,11 @@ class Corrector:
         discriminator: str | None = None,
         generator: str | None = None,
         confusion: ConfusionTable | None = None,
-        dtype=None,
+        precision: str = "auto",
         extra_protect: Iterable[str] = (),
         extra_confusions: Iterable[tuple[str, str]] = (),
         **option_overrides,
     ):
-        import torch
-
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         source = resolve(model, discriminator, generator)
@@ -76,9 +76,9 @@ class Corrector:
             confusions=tuple(dict.fromkeys((*self.options.confusions, *extra_confusions))),
         )
         self.device = _torch_device(device)
-        if dtype is None:
-            dtype = torch.float16 if self.device.type == "cuda" else torch.float32
-        self.models = load_models(source, self.device, dtype)
+        self.precision = settle(precision, self.device)
+        self.models = load_models(source, self.device, float_type(self.precision))
+        convert(self.models, self.precision)
         self.model_id = source.label
         self.batch_size = batch_size
         tokenizer = self.models.tokenizer

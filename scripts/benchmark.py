@@ -1,11 +1,19 @@
 """Speed of electra-correct against a pycorrector-style baseline and a bare-forward floor.
 
 Usage:
-    python scripts/benchmark.py                       # default model, 300 SIGHAN-15 sentences, CPU
+    python scripts/benchmark.py                       # default model and HFL-small shapes, CPU
+    python scripts/benchmark.py --threads 1 --precisions fp32 int8 bf16 --shapes bundled hfl-small
     python scripts/benchmark.py --model DIR --limit 50 --batch-size 32 --json bench.json
     python scripts/benchmark.py --skip-baseline       # the baseline is by far the slowest part
     python scripts/benchmark.py --corpus-mb 50        # also time a large --input-dir run (slow)
     python scripts/benchmark.py --threads 1           # on a small CPU shared with other work
+
+Models (--shapes): `bundled` is --model or the default model; `hfl-small` and `hfl-base` are
+random models of HFL's published shapes, built on the fly in HFL's folder layout (never
+downloaded), their discriminator's output bias set so that --flag-share of the CJK characters
+(3%) is flagged at the threshold: the work a real model does on mostly clean text. Each model runs
+every --precisions entry (engine and its own floor), alternated --rounds times, and the baseline
+(fp32, as pycorrector) once.
 
 Settings, all on the same model, sentences and machine, each timed in its own subprocess so that
 its peak RSS is its own (load, warm up on a few sentences, then the median of --repeats timed
@@ -55,6 +63,7 @@ from electra_corrector.errors import CorrectorError
 from electra_corrector.evaluation import load_dataset
 from electra_corrector.loading import resolve
 from electra_corrector.options import CorrectorOptions
+from electra_corrector.precision import PRECISIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sighan" / "sighan15_test.tsv"
@@ -108,7 +117,11 @@ def bench_engine(cfg: dict, sentences: list[str]) -> dict:
     from electra_corrector import corrector as engine
 
     corrector = engine.Corrector(
-        cfg["model"], cfg["device"], cfg["threshold"], batch_size=cfg["batch_size"]
+        cfg["model"],
+        cfg["device"],
+        cfg["threshold"],
+        batch_size=cfg["batch_size"],
+        precision=cfg["precision"],
     )
     # Count the engine's flags by wrapping the function it calls, leaving its code untouched.
     flagged = [0]
@@ -138,7 +151,11 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
     from electra_corrector.detection import pad, replaced_probabilities
 
     corrector = Corrector(
-        cfg["model"], cfg["device"], cfg["threshold"], batch_size=cfg["batch_size"]
+        cfg["model"],
+        cfg["device"],
+        cfg["threshold"],
+        batch_size=cfg["batch_size"],
+        precision=cfg["precision"],
     )
     models, size, threshold = corrector.models, corrector.batch_size, corrector.options.threshold
     pad_id = models.tokenizer.pad_token_id
@@ -285,6 +302,7 @@ def run_child(setting: str, cfg_file: Path) -> None:
     seconds, chars = counts["seconds"], sum(map(len, sentences))
     report = {
         "setting": setting,
+        "precision": "fp32" if setting == "baseline" else cfg["precision"],
         "sentences": len(sentences),
         "chars": chars,
         "sentences_per_s": len(sentences) / seconds,
@@ -445,32 +463,38 @@ def fmt(value, spec: str = ",.1f", suffix: str = "") -> str:
     return "n/a" if value is None else f"{value:{spec}}{suffix}"
 
 
-def markdown_table(results: dict, cfg: dict) -> str:
-    floor, baseline = results["floor"], results.get("baseline")
+def markdown_table(label: str, results: dict, cfg: dict) -> str:
+    """One model's runs: every precision's engine and floor, and the baseline."""
+    baseline, fp32 = results.get("baseline/fp32"), results.get("engine/fp32")
     names = {
         "engine": f"electra-correct, batched ({cfg['batch_size']})",
-        "baseline": "pycorrector-style, one block at a time",
         "floor": "floor: bare D + G forward",
+        "baseline": "pycorrector-style, one block at a time",
     }
     rows = [
-        "| setting | sentences/s | chars/s | time | flagged chars | edits | "
-        "speed-up over baseline | time / floor | peak RSS | import+load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name in ("engine", "baseline", "floor"):
-        r = results.get(name)
-        if r is None:
-            continue
-        rows.append(
-            f"| {names[name]} | {fmt(r['sentences_per_s'])} | {fmt(r['chars_per_s'], ',.0f')} "
-            f"| {fmt(r['seconds'], '.2f', ' s')} | {r['flagged']:,} | {fmt(r.get('edits'), ',')} "
-            f"| {fmt(ratio(baseline, r), '.1f', '×')} | {fmt(ratio(r, floor), '.2f', '×')} "
-            f"| {fmt(r['peak_rss_mb'], ',.0f', ' MB')} "
-            f"| {fmt(r['load_s'], '.1f', ' s')} |"
-        )
-    start, corpus = results["startup"], results.get("corpus")
-    rows += [
+        f"{label}: {cfg['model_id']}",
         "",
+        "| setting | precision | sentences/s | chars/s | flagged chars | edits "
+        "| speed-up over baseline | time / own floor | speed over fp32 engine | peak RSS "
+        "| import+load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, r in results.items():
+        setting, precision = key.split("/")
+        floor = results.get(f"floor/{precision}")
+        rows.append(
+            f"| {names[setting]} | {precision} | {fmt(r['sentences_per_s'])} "
+            f"| {fmt(r['chars_per_s'], ',.0f')} | {r['flagged']:,} | {fmt(r.get('edits'), ',')} "
+            f"| {fmt(ratio(baseline, r), '.1f', '×')} "
+            f"| {fmt(ratio(r, floor) if setting != 'baseline' else None, '.2f', '×')} "
+            f"| {fmt(ratio(fp32, r) if setting == 'engine' else None, '.2f', '×')} "
+            f"| {fmt(r['peak_rss_mb'], ',.0f', ' MB')} | {fmt(r['load_s'], '.1f', ' s')} |"
+        )
+    return "\n".join(rows)
+
+
+def startup_table(start: dict, corpus: dict | None) -> str:
+    rows = [
         "| start-up and corpus | value |",
         "|---|---:|",
         f"| `electra-correct --help` (median of {HELP_RUNS}) "
@@ -489,13 +513,83 @@ def markdown_table(results: dict, cfg: dict) -> str:
     return "\n".join(rows)
 
 
-def corpus_note(results: dict, sentences: list[str], megabytes: float = 50) -> str:
+def corpus_note(engine: dict, sentences: list[str], megabytes: float = 50) -> str:
     per_char = sum(len(s.encode("utf-8")) for s in sentences) / sum(map(len, sentences))
-    minutes = megabytes * 1e6 / per_char / results["engine"]["chars_per_s"] / 60
+    minutes = megabytes * 1e6 / per_char / engine["chars_per_s"] / 60
     return (
         f"note: large-corpus mode is off; `--corpus-mb {megabytes:g}` would take about "
         f"{minutes:,.0f} min at the engine's speed measured here."
     )
+
+
+# ----------------------------------------------------------------------------- HFL-shaped models
+
+# HFL's published shapes (../shared/data/README.md); all have vocab 21128 and 512 positions.
+HFL_SHAPES = {
+    "hfl-small": (
+        "small",
+        dict(hidden_size=256, num_hidden_layers=12, num_attention_heads=4, intermediate_size=1024),
+        dict(hidden_size=64, num_hidden_layers=12, num_attention_heads=1, intermediate_size=256),
+        128,
+    ),
+    "hfl-base": (
+        "base",
+        dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
+        dict(hidden_size=192, num_hidden_layers=12, num_attention_heads=3, intermediate_size=768),
+        768,
+    ),
+}
+SHAPES = ("bundled", *HFL_SHAPES)
+FLAG_LOGIT_STD = 2.0
+
+
+def calibrate_flags(discriminator, sentences: list[str], threshold: float, share: float) -> None:
+    """Rescale the discriminator's output layer so that its logits on the sentences' CJK
+    characters spread as a trained model's do (standard deviation FLAG_LOGIT_STD; random weights
+    give nearly equal logits) and `share` of them score P(replaced) > threshold."""
+    import torch
+    from transformers import BertTokenizerFast
+
+    from electra_corrector.assets import vocab_path
+    from electra_corrector.charset import is_cjk
+
+    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    cjk = torch.tensor([is_cjk(t) for t in tokens])
+    head = discriminator.discriminator_predictions.dense_prediction
+    logits = []
+    with torch.inference_mode():
+        for i in range(0, len(sentences), 32):
+            batch = tokenizer(
+                sentences[i : i + 32], padding=True, truncation=True, return_tensors="pt"
+            )
+            out = discriminator(batch["input_ids"], batch["attention_mask"]).logits
+            logits.append(out[cjk[batch["input_ids"]] & batch["attention_mask"].bool()])
+    logits = torch.cat(logits) - head.bias
+    scale = FLAG_LOGIT_STD / logits.std().item()
+    cut = (logits * scale).quantile(1 - share).item()
+    with torch.no_grad():
+        head.weight *= scale
+        head.bias.fill_(logit(threshold) - cut)
+
+
+def build_hfl_model(
+    shape: str, folder: Path, sentences: list[str], threshold: float, share: float
+) -> None:
+    """A random D + G pair of HFL's `shape`, in HFL's folder layout under `folder`."""
+    import torch
+    from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
+
+    from electra_corrector.testing import save_model
+
+    size, d_shape, g_shape, embedding = HFL_SHAPES[shape]
+    common = dict(vocab_size=21128, max_position_embeddings=512, embedding_size=embedding)
+    torch.manual_seed(0)
+    disc = ElectraForPreTraining(ElectraConfig(**common, **d_shape)).eval()
+    gen = ElectraForMaskedLM(ElectraConfig(**common, **g_shape)).eval()
+    calibrate_flags(disc, sentences, threshold, share)
+    save_model(disc, folder / f"chinese_electra_{size}_discriminator_pytorch")
+    save_model(gen, folder / f"chinese_electra_{size}_generator_pytorch")
 
 
 # ----------------------------------------------------------------------------- main
@@ -508,6 +602,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="sources are used")
     parser.add_argument("--limit", type=int, default=300, help="sentences (default: 300)")
     parser.add_argument("--model", help="model folder or hub id (default: the model search)")
+    parser.add_argument(
+        "--shapes",
+        nargs="+",
+        choices=SHAPES,
+        default=["bundled", "hfl-small"],
+        help="bundled: --model or the default model; hfl-*: random models of HFL's shapes",
+    )
+    parser.add_argument(
+        "--precisions", nargs="+", choices=PRECISIONS[1:], default=["fp32", "int8", "bf16"]
+    )
+    parser.add_argument(
+        "--flag-share",
+        type=float,
+        default=0.03,
+        help="share of CJK characters the random HFL-shaped discriminators flag (default: 0.03)",
+    )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     parser.add_argument("--threshold", type=float, help="default: the model's")
     parser.add_argument("--baseline-threshold", type=float, help="default: --threshold")
@@ -516,33 +626,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats", type=int, default=5, help="timed passes of engine and floor (median)"
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate all precisions this often (odd rounds reversed); the fastest is kept",
+    )
+    parser.add_argument(
         "--threads", type=int, metavar="N", help="torch threads in every run (default: torch's)"
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all numbers here")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-startup", action="store_true", help="no start-up timings")
     parser.add_argument("--corpus-mb", type=float, default=0, metavar="N", help="default: off")
     parser.add_argument("--child", choices=SETTINGS, help=argparse.SUPPRESS)
     parser.add_argument("--child-config", type=Path, help=argparse.SUPPRESS)
     return parser
 
 
-def make_config(args: argparse.Namespace, sentences: list[str]) -> dict:
+def make_config(args: argparse.Namespace, sentences: list[str], model: str | None) -> dict:
     """What every child needs; the threshold is the model's unless --threshold overrides it."""
     try:
-        source = resolve(args.model)
+        source = resolve(model)
     except CorrectorError as e:
         raise SystemExit(f"benchmark: {e}") from None
     options = CorrectorOptions.load(source.root) if source.root else CorrectorOptions()
     threshold = options.updated(threshold=args.threshold).threshold
     baseline = threshold if args.baseline_threshold is None else args.baseline_threshold
     return {
-        "model": args.model,
+        "model": model,
         "model_id": source.label,
         "device": args.device,
         "threshold": threshold,
         "baseline_threshold": baseline,
         "batch_size": args.batch_size,
         "repeats": args.repeats,
+        "precision": "fp32",
         "sentences": sentences,
     }
 
@@ -558,34 +676,43 @@ def describe_machine(device: str) -> dict:
     }
 
 
-def print_header(machine: dict, cfg: dict, args: argparse.Namespace) -> None:
-    sentences = cfg["sentences"]
+def print_header(machine: dict, sentences: list[str], args: argparse.Namespace) -> None:
     print(
         f"machine: {machine['cpu']}, {machine['cores']} cores, torch {machine['torch']}, "
         f"transformers {machine['transformers']}, device {args.device}, "
         f"threads {args.threads or 'default'}"
     )
     print(
-        f"model: {cfg['model_id']}; {len(sentences)} sentences, {sum(map(len, sentences)):,} "
-        f"chars from {args.data}; batch size {args.batch_size}"
-    )
-    print(
-        f"threshold: engine and floor flag P(replaced) > {cfg['threshold']}; the baseline flags "
-        f"logit > {logit(cfg['baseline_threshold']):.3g} (pycorrector: logit > 0, i.e. P > 0.5)",
+        f"{len(sentences)} sentences, {sum(map(len, sentences)):,} chars from {args.data}; "
+        f"batch size {args.batch_size}; precisions {', '.join(args.precisions)}",
         flush=True,
     )
 
 
-def measure_settings(cfg: dict, skip_baseline: bool) -> dict:
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="electra-bench-") as tmp:
-        cfg_file = Path(tmp) / "config.json"
+def measure_model(cfg: dict, args: argparse.Namespace, tmp: Path) -> dict:
+    """Every precision's engine and floor, alternated over --rounds, and the baseline once."""
+    print(
+        f"model {cfg['model_id']}: engine and floor flag P(replaced) > {cfg['threshold']}; the "
+        f"baseline flags logit > {logit(cfg['baseline_threshold']):.3g}",
+        flush=True,
+    )
+    jobs = [(setting, p) for p in args.precisions for setting in ("engine", "floor")]
+    results: dict[str, dict] = {}
+    for round_ in range(args.rounds):
+        for setting, precision in jobs if round_ % 2 == 0 else reversed(jobs):
+            cfg_file = tmp / f"config-{precision}.json"
+            cfg_file.write_text(
+                json.dumps({**cfg, "precision": precision}, ensure_ascii=False), encoding="utf-8"
+            )
+            print(f"timing {setting} {precision} ...", flush=True)
+            found, key = measure_setting(setting, cfg_file), f"{setting}/{precision}"
+            if key not in results or found["seconds"] < results[key]["seconds"]:
+                results[key] = found
+    if not args.skip_baseline:
+        print("timing the baseline ...", flush=True)
+        cfg_file = tmp / "config-baseline.json"
         cfg_file.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-        for setting in SETTINGS:
-            if setting == "baseline" and skip_baseline:
-                continue
-            print(f"timing {setting} ...", flush=True)
-            results[setting] = measure_setting(setting, cfg_file)
+        results["baseline/fp32"] = measure_setting("baseline", cfg_file)
     return results
 
 
@@ -598,36 +725,52 @@ def main() -> None:
         # Inherited by every subprocess, the electra-correct runs included; torch reads it at start.
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
     sentences = [source for source, _ in load_dataset(args.data).pairs][: args.limit]
-    cfg = make_config(args, sentences)
     machine = describe_machine(args.device)
-    print_header(machine, cfg, args)
-    results = measure_settings(cfg, args.skip_baseline)
-    machine["torch_threads"] = results["engine"]["torch_threads"]
-    if results["engine"]["gpu"]:
-        machine["gpu"] = results["engine"]["gpu"]
-    print(f"torch threads: {machine['torch_threads']}; gpu: {machine.get('gpu', 'none')}")
-    print("timing start-up ...", flush=True)
-    results["startup"] = {
-        "help_s": help_seconds(),
-        "first_line_s": first_line_seconds(cfg, sentences[0]),
-    }
-    if args.corpus_mb > 0:
-        print(f"timing a {args.corpus_mb:g} MB corpus ...", flush=True)
-        results["corpus"] = corpus_run(cfg, sentences, args.corpus_mb)
-    results["speed_up_over_baseline"] = ratio(results.get("baseline"), results["engine"])
-    results["engine_time_over_floor"] = ratio(results["engine"], results["floor"])
-    print()
-    print(markdown_table(results, cfg))
+    print_header(machine, sentences, args)
+    payload: dict = {"machine": machine, "data": str(args.data), "models": {}}
+    tables, cfgs = [], []
+    with tempfile.TemporaryDirectory(prefix="electra-bench-") as tmp:
+        for shape in args.shapes:
+            if shape == "bundled":
+                cfg = make_config(args, sentences, args.model)
+            else:
+                print(f"building a random {shape} model ...", flush=True)
+                # No corrector_config.json: it runs at the default threshold or --threshold.
+                threshold = CorrectorOptions().updated(threshold=args.threshold).threshold
+                folder = Path(tmp) / shape
+                build_hfl_model(shape, folder, sentences, threshold, args.flag_share)
+                cfg = make_config(args, sentences, str(folder))
+            cfgs.append(cfg)
+            results = measure_model(cfg, args, Path(tmp))
+            tables.append(markdown_table(shape, results, cfg))
+            config = {k: v for k, v in cfg.items() if k not in ("sentences", "precision")}
+            payload["models"][shape] = {"config": config, **results}
+        first = next(iter(payload["models"].values()))
+        engine = next(v for k, v in first.items() if k.startswith("engine/"))
+        machine["torch_threads"] = engine["torch_threads"]
+        cfg = cfgs[0]  # start-up and corpus runs: the first model
+        if not args.skip_startup:
+            print("timing start-up ...", flush=True)
+            payload["startup"] = {
+                "help_s": help_seconds(),
+                "first_line_s": first_line_seconds(cfg, sentences[0]),
+            }
+        if args.corpus_mb > 0:
+            print(f"timing a {args.corpus_mb:g} MB corpus ...", flush=True)
+            payload["corpus"] = corpus_run(cfg, sentences, args.corpus_mb)
+    print(f"\ntorch threads: {machine['torch_threads']}\n")
+    print("\n\n".join(tables))
+    if "startup" in payload:
+        print()
+        print(startup_table(payload["startup"], payload.get("corpus")))
     print()
     print(
         "flagged chars: characters the setting sent to the generator; time: median of "
         f"{args.repeats} passes (the baseline: one); import+load: torch, transformers, model."
     )
     if args.corpus_mb <= 0:
-        print(corpus_note(results, sentences))
+        print(corpus_note(engine, sentences))
     if args.json:
-        config = {k: v for k, v in cfg.items() if k != "sentences"}
-        payload = {"machine": machine, "config": config, "data": str(args.data), **results}
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.json}")
 

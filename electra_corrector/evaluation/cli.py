@@ -22,6 +22,7 @@ from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
+from electra_corrector.precision import PRECISIONS
 
 PROG = "electra-correct-eval"
 REJECTED_SHOWN = 10  # a badly broken file should not flood the terminal
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=probability, help="detection threshold override")
     parser.add_argument("--batch-size", type=int_at_least(1), default=32)
     parser.add_argument("--device", help="torch device, e.g. cpu or cuda (default: cpu)")
+    parser.add_argument(
+        "--precision", choices=PRECISIONS, default="auto", help="as electra-correct"
+    )
     parser.add_argument(
         "--limit", type=int_at_least(1), help="score only the first N pairs of each"
     )
@@ -79,6 +83,7 @@ def signature(corrector, dataset: Dataset, size: int, t2s: bool) -> str:
     fields = {
         "electra-correct": __version__,
         "model": corrector.model_id,
+        "precision": corrector.precision,
         **asdict(corrector.options),
         "data": dataset.name,
         "format": dataset.format,
@@ -114,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 device=args.device,
                 threshold=args.threshold,
                 batch_size=args.batch_size,
+                precision=args.precision,
             )
             runs = [run_one(corrector, dataset, args, errors) for dataset in datasets]
         except CorrectorError as e:

@@ -1,0 +1,86 @@
+"""How far each precision's decisions stray from fp32's, and what that does to the scores.
+
+Usage:
+    python scripts/agreement.py DEV.tsv [--last 500] [--model DIR] [--precisions int8 bf16]
+
+Runs the model in fp32 and in each other precision over the sources of a `source<TAB>target`
+file (use held-out dev data, never a test set) and prints, per precision: the share of sentences
+whose edits (offset and character) equal fp32's, sentence correction P/R/F1, the false-positive
+rate on error-free sentences, and the wall time of one pass (all in one process, one after the
+other, with --threads torch threads: compare times within one run only). `auto` may choose a
+precision only where this share is at least precision.AGREEMENT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from electra_corrector import Corrector
+from electra_corrector.errors import CorrectorError
+from electra_corrector.evaluation import compute_metrics, load_dataset
+from electra_corrector.precision import AGREEMENT, PRECISIONS, unavailable
+
+
+def edits_of(corrections) -> list[list[tuple[int, str]]]:
+    return [[(e.offset, e.right) for e in c.edits] for c in corrections]
+
+
+def measure(model, precision: str, pairs, batch_size: int) -> dict:
+    corrector = Corrector(model, precision=precision, batch_size=batch_size)
+    sources = [source for source, _ in pairs]
+    start = time.perf_counter()
+    corrections = corrector.correct_batch(sources)
+    seconds = time.perf_counter() - start
+    metrics = compute_metrics(sources, [t for _, t in pairs], [c.text for c in corrections])
+    return {"edits": edits_of(corrections), "metrics": metrics, "seconds": seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", type=Path, help="source<TAB>target dev file")
+    parser.add_argument("--last", type=int, help="use only the last N pairs")
+    parser.add_argument("--model", help="model folder or hub id (default: the model search)")
+    parser.add_argument(
+        "--precisions", nargs="+", choices=PRECISIONS[2:], default=["int8", "bf16", "fp16"]
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    pairs = load_dataset(args.data, format="tsv").pairs
+    if args.last:
+        pairs = pairs[-args.last :]
+    try:
+        reference = measure(args.model, "fp32", pairs, args.batch_size)
+    except CorrectorError as e:
+        raise SystemExit(f"agreement: {e}") from None
+    print(f"{len(pairs)} sentences of {args.data}; {args.threads} torch thread(s)\n")
+    print(
+        "| precision | edits agree with fp32 | correction P / R / F1 | FPR | time | auto may use |"
+    )
+    print("|---|---:|---|---:|---:|---|")
+    rows = [("fp32", reference, 1.0)]
+    for precision in args.precisions:
+        reason = unavailable(precision, torch.device("cpu"))
+        if reason:
+            print(f"| {precision} | cannot run here: {reason} | | | | |")
+            continue
+        found = measure(args.model, precision, pairs, args.batch_size)
+        same = sum(a == b for a, b in zip(reference["edits"], found["edits"], strict=True))
+        rows.append((precision, found, same / len(pairs)))
+    for precision, found, agreed in rows:
+        m, sc = found["metrics"], found["metrics"].sentence_correction
+        print(
+            f"| {precision} | {agreed:.1%} | {sc.precision:.1%} / {sc.recall:.1%} / {sc.f1:.1%} "
+            f"| {m.false_positive_rate:.1%} | {found['seconds']:.2f} s "
+            f"| {'yes' if agreed >= AGREEMENT else 'no'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
