@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin"
     )
+    parser.add_argument(
+        "--input-encoding",
+        type=_encoding,
+        metavar="ENC",
+        help="e.g. big5, euc-kr, gbk (default: a BOM, UTF-8, or GB18030 that reads as Chinese)",
+    )
     where = parser.add_argument_group("output")
     where.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
     where.add_argument("-i", "--in-place", action="store_true", help="rewrite each FILE")
@@ -179,6 +185,7 @@ def _run(args: argparse.Namespace) -> int:
         shared=sys.stdout.buffer,
         output_encoding=args.output_encoding,
         json_output=args.format == "jsonl",
+        input_encoding=args.input_encoding,
         progress=progress,
     )
     try:

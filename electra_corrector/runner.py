@@ -73,7 +73,8 @@ class Outcome:
 class Pipeline:
     """Reads jobs, corrects their lines in batches, writes and finishes each job in order.
 
-    `output_encoding` None writes each output in its input's encoding (JSON lines in UTF-8).
+    `input_encoding` None detects each input's (textio.LineReader); `output_encoding` None writes
+    each output in its input's encoding (JSON lines in UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
     """
 
@@ -86,6 +87,7 @@ class Pipeline:
         shared: BinaryIO | None = None,
         output_encoding: TextEncoding | None = None,
         json_output: bool = False,
+        input_encoding: TextEncoding | None = None,
         progress=None,
     ):
         self.corrector = corrector
@@ -94,6 +96,7 @@ class Pipeline:
         self.report = report
         self.shared = shared
         self.output_encoding = output_encoding or (UTF8 if json_output else None)
+        self.input_encoding = input_encoding
         self.progress = progress
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
@@ -127,7 +130,7 @@ class Pipeline:
             try:
                 opened = nullcontext(stdin) if job.source is None else job.source.open("rb")
                 with opened as stream:
-                    job.reader = reader = LineReader(stream)
+                    job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
                     before = 0
                     for text in reader:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from electra_corrector.sniff import why_not_gb18030
+
 
 class TextError(Exception):
     """Input that cannot be read (or output that cannot be written) as text; says where and why."""
@@ -63,69 +65,96 @@ def split_line_ending(line: str) -> tuple[str, str]:
     return line, ""
 
 
+MAX_LINE_BYTES = 10 * 2**20  # a longer line fails its input instead of filling memory
+SNIFF_BYTES = 64 * 2**10  # how much of a seekable input the GB18030 check may look at
+
+
 class LineReader:
     """The lines of a binary stream as str, each ending as in the input ("\\n", "\\r\\n" or none).
 
-    The encoding is taken from a BOM; without one it is UTF-8, or GB18030 when the first line that
-    is not valid UTF-8 comes before any non-ASCII line (ASCII is the same in both, so nothing read
-    so far changes). Lines are read one at a time, so a pipe's lines arrive as they are written.
+    The encoding is taken from a BOM, else from `encoding` when the user named one; else it is
+    UTF-8, or GB18030 when the first line that is not valid UTF-8 comes before any non-ASCII line
+    (ASCII is the same in both, so nothing read so far changes) and it (with what follows, when
+    the input can be read ahead) looks like Chinese text (sniff.py): GB18030 decodes almost any
+    bytes, so Big5, EUC-KR or broken UTF-8 would otherwise come out as garbage. Lines are read
+    one at a time, so a pipe's lines arrive as they are written.
     """
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, encoding: TextEncoding | None = None):
         self.line_number = 0  # of the last line returned
         self.bytes_read = 0
         head = _read_bom(stream)
         bom_encoding = next((e for e in _BOM_ENCODINGS if e.bom == head), None)
-        if bom_encoding:
-            self.encoding = bom_encoding
-            self.bytes_read = len(head)
+        if bom_encoding or encoding:
+            if bom_encoding:
+                self.encoding, self.bytes_read = bom_encoding, len(head)
+            else:  # what was read looking for a BOM is text
+                self.encoding = TextEncoding(encoding.codec)  # no BOM in, so none out
+                stream = io.BufferedReader(_Rejoined(head, stream))
             # newline="\n": split only at "\n" and translate nothing, so "\r\n" survives.
             text = io.TextIOWrapper(
-                stream, encoding=bom_encoding.codec, errors=_MARK_INVALID, newline="\n"
+                stream, encoding=self.encoding.codec, errors=_MARK_INVALID, newline="\n"
             )
             self._lines = self._decoded_lines(text)
         else:
             self.encoding = UTF8
-            self._lines = self._sniffed_lines(_byte_lines(head, stream))
+            self._lines = self._sniffed_lines(_byte_lines(head, stream), stream)
 
     def __iter__(self) -> Iterator[str]:
         return self._lines
 
-    def _sniffed_lines(self, raw_lines: Iterator[bytes]) -> Iterator[str]:
+    def _sniffed_lines(self, raw_lines: Iterator[bytes], stream: BinaryIO) -> Iterator[str]:
         all_ascii = True
         for raw in raw_lines:
             self.line_number += 1
             self.bytes_read += len(raw)
+            self._check_length(len(raw))
+            if b"\0" in raw:  # binary, whatever the encoding: say so before judging one
+                raise self._nul()
             try:
                 line = raw.decode(self.encoding.codec)
             except UnicodeDecodeError:
                 if not (all_ascii and self.encoding == UTF8):
                     raise self._not_decodable() from None
+                sample = raw[:SNIFF_BYTES] + _peek(stream, SNIFF_BYTES - len(raw))
+                problem = why_not_gb18030(sample)
+                if problem:
+                    raise TextError(f"line {self.line_number}: {problem}") from None
                 self.encoding = GB18030
                 try:
                     line = raw.decode(GB18030.codec)
                 except UnicodeDecodeError:
-                    raise TextError(
-                        f"line {self.line_number}: neither UTF-8 nor GB18030 text"
-                    ) from None
+                    raise self._not_decodable() from None
             all_ascii = all_ascii and raw.isascii()
             yield self._checked(line)
 
     def _decoded_lines(self, text: io.TextIOWrapper) -> Iterator[str]:
-        for line in iter(text.readline, ""):
+        # A character takes at least one byte, so this many characters bound the line's bytes.
+        for line in iter(lambda: text.readline(MAX_LINE_BYTES + 1), ""):
             self.line_number += 1
+            self._check_length(len(line))
             if _INVALID in line:
                 raise self._not_decodable()
             self.bytes_read += len(line.encode(self.encoding.codec))
             yield self._checked(line)
+
+    def _check_length(self, size: int) -> None:
+        if size > MAX_LINE_BYTES:
+            raise TextError(
+                f"line {self.line_number}: longer than {MAX_LINE_BYTES // 2**20} MB "
+                "without a line break (not text?)"
+            )
 
     def _not_decodable(self) -> TextError:
         return TextError(f"line {self.line_number}: not valid {self.encoding.codec.upper()} text")
 
     def _checked(self, line: str) -> str:
         if "\0" in line:
-            raise TextError(f"line {self.line_number}: contains NUL bytes (a binary file?)")
+            raise self._nul()
         return line
+
+    def _nul(self) -> TextError:
+        return TextError(f"line {self.line_number}: contains NUL bytes (a binary file?)")
 
 
 # The text decoder reads ahead, so a strict one would fail while an earlier line is being read.
@@ -150,13 +179,51 @@ def _read_bom(stream: BinaryIO) -> bytes:
     return head
 
 
+def _peek(stream: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes ahead in a seekable stream, leaving its position; b"" for a pipe."""
+    if size <= 0:
+        return b""
+    try:
+        if not stream.seekable():
+            return b""
+        position = stream.tell()
+        data = stream.read(size)
+        stream.seek(position)
+    except (OSError, ValueError):
+        return b""
+    return data
+
+
+class _Rejoined(io.RawIOBase):
+    """`head`, then the rest of `stream`: bytes already read, put back in front."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        # read1: what a pipe has now, without waiting to fill the buffer.
+        read = getattr(self._stream, "read1", self._stream.read)
+        data = read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _byte_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
     """Lines split at b"\\n", which never occurs inside a UTF-8 or GB18030 character."""
-    # `head` holds BOM-like bytes then one more; only that last one can be b"\n".
-    first = head if head.endswith(b"\n") else head + stream.readline()
+    # `head` holds BOM-like bytes then one more; only that last one can be b"\\n".
+    limit = MAX_LINE_BYTES + 1  # one byte more than allowed, so that too long is seen
+    first = head if head.endswith(b"\n") else head + stream.readline(limit - len(head))
     if first:
         yield first
-        yield from iter(stream.readline, b"")
+        yield from iter(lambda: stream.readline(limit), b"")
 
 
 class LineWriter:

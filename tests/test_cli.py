@@ -159,7 +159,7 @@ def test_tree_reports_bad_files_and_finishes_the_good_ones(cli, tmp_path):
     assert status == 1
     assert files_under(out) == ["a/b/three.txt", "a/two.txt", "one.txt"]  # no temp files either
     messages = stderr.splitlines()
-    assert f"electra-correct: {src / 'a' / 'image.png'}: line 3: contains NUL bytes" in stderr
+    assert f"electra-correct: {src / 'a' / 'image.png'}: line 1: neither UTF-8 nor" in stderr
     assert f"electra-correct: {src / 'a' / 'b' / 'mixed.txt'}: line 2: not valid UTF-8" in stderr
     assert messages[-1] == "electra-correct: 3 files corrected, 2 failed"
     assert len(messages) == 3
@@ -193,7 +193,8 @@ def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
     status, stdout, stderr = cli("--in-place", good, bad)
 
     assert (status, stdout) == (1, b"")
-    assert stderr == f"electra-correct: {bad}: line 2: neither UTF-8 nor GB18030 text\n"
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(f"electra-correct: {bad}: line 2: neither UTF-8 nor recognisably")
     changed = good.read_bytes().decode()
     assert changed != BUSY and len(changed) == len(BUSY)
     assert good.stat().st_mode & 0o777 == 0o640
@@ -299,3 +300,22 @@ def test_jsonl_record_names_file_and_line_only_when_known():
         "edits": [],
     }
     assert "file" not in json.loads(renderer("jsonl")(correction, "", 1, None))
+
+
+TRADITIONAL = "他說這件事很重要。\n我們明天再談吧！\n"
+
+
+def test_big5_is_refused_unless_named_and_then_written_back_as_big5(cli, tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+
+    status, stdout, stderr = cli("--in-place", path)
+    assert (status, stdout) == (1, b"")
+    assert stderr.startswith(f"electra-correct: {path}: line 1: neither UTF-8 nor recognisably")
+    assert path.read_bytes() == TRADITIONAL.encode("big5")
+
+    assert cli("--in-place", path, "--input-encoding", "big5", "--threshold", "1") == (0, b"", "")
+    assert path.read_bytes() == TRADITIONAL.encode("big5")
+    status, stdout, _ = cli(path, "--input-encoding", "big5", "--format", "jsonl")
+    assert status == 0
+    assert [json.loads(line)["source"] for line in stdout.splitlines()] == TRADITIONAL.split()
