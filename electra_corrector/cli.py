@@ -6,15 +6,18 @@ Nothing here imports torch or transformers at start-up, so --help and --version 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import signal
 import sys
 from pathlib import Path
 
 from electra_corrector import __version__
 from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.formats import FORMATS, renderer
-from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
-from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
+from electra_corrector.runner import DoneLog, Job, Outcome, Pipeline, tree_jobs
+from electra_corrector.textio import TextEncoding, open_output, private_stdin
 
 PROG = "electra-correct"
 OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
@@ -40,8 +43,8 @@ examples:
 exit status:
   0    all inputs corrected
   1    some inputs could not be read (each named on stderr); the others were corrected
-  2    bad arguments, or the model could not be loaded
-  130  interrupted (Ctrl-C); with --input-dir, rerun with --resume to finish"""
+  2    bad arguments, or the model or its settings could not be loaded
+  130  interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP); with --input-dir, rerun with --resume"""
 
 
 def _encoding(name: str) -> TextEncoding:
@@ -88,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     tree.add_argument(
         "--glob", default="*", metavar="PATTERN", help="file names, in any subfolder (default: *)"
     )
-    tree.add_argument("--resume", action="store_true", help="skip files already in --output-dir")
+    tree.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip outputs a run with these settings finished from the inputs as they are now",
+    )
     add_model_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -116,6 +123,9 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         help="lines per model call (default: 32)",
     )
     model.add_argument(
+        "--threads", type=int_at_least(1), metavar="N", help="CPU threads for torch (default: all)"
+    )
+    model.add_argument(
         "--max-edits-per-sentence",
         type=int_at_least(0),
         metavar="N",
@@ -132,8 +142,11 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--input-dir needs --output-dir")
         if not args.input_dir.is_dir():
             parser.error(f"--input-dir {args.input_dir}: not a directory")
-        if args.output_dir.resolve() == args.input_dir.resolve():
-            parser.error("--output-dir must differ from --input-dir")
+        input_dir, output_dir = args.input_dir.resolve(), args.output_dir.resolve()
+        if output_dir == input_dir or output_dir in input_dir.parents:
+            parser.error("--output-dir must not be or contain --input-dir (outputs would mix in)")
+        if Path(args.glob).is_absolute() or ".." in Path(args.glob).parts:
+            parser.error(f"--glob {args.glob}: a pattern inside --input-dir (no '/...' or '..')")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
     if args.in_place:
@@ -143,22 +156,63 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--in-place needs FILEs (not stdin)")
         if args.format != "text":
             parser.error("--in-place writes corrected text; --format must be text")
+    if args.output is not None:
+        if args.output.is_dir():
+            parser.error(f"-o {args.output}: is a directory")
+        folder = Path(os.path.realpath(args.output)).parent
+        if not folder.is_dir():
+            parser.error(f"-o {args.output}: no such folder {folder}")
+        replaced = args.output.is_file() or not args.output.exists()  # not a FIFO or device
+        if replaced and not os.access(folder, os.W_OK | os.X_OK):
+            parser.error(f"-o {args.output}: cannot write in {folder}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C does (temporary files removed), exit 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame) -> None:
+    raise Terminated(signum)
+
+
+STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check(parser, args)
+    previous = {signum: signal.signal(signum, _terminate) for signum in STOP_SIGNALS}
     try:
         return _run(args)
+    except Terminated as e:
+        _say(f"stopped by {signal.Signals(e.signum).name}")
+        return 128 + e.signum
     except KeyboardInterrupt:
         _say("interrupted")
         return INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep the interpreter's final flush
         # of stdout from failing again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         return BROKEN_PIPE
+    except OSError as e:  # the one output every input goes to cannot be written (a full disk)
+        _say(f"cannot write {args.output or 'standard output'}: {e.strerror}")
+        if args.output is None:
+            _quiet_stdout()
+        return SOME_FAILED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _quiet_stdout() -> None:
+    if sys.stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -169,57 +223,83 @@ def _run(args: argparse.Namespace) -> int:
     except CorrectorError as e:
         _say(str(e))
         return USAGE_ERROR
-    jobs, skipped = _plan(args)
+    done = _done_log(args, corrector)
+    jobs, skipped, outside = _plan(args, done)
     to_stdout = args.output is None and not args.in_place and args.input_dir is None
+    reads_stdin = jobs is None or any(job.source is None for job in jobs)
+    if (to_stdout and sys.stdout is None) or (reads_stdin and sys.stdin is None):
+        _say(f"standard {'output' if to_stdout and sys.stdout is None else 'input'} is closed")
+        return USAGE_ERROR
     color = to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
 
     def report(message: str) -> None:
-        (progress.write if progress is not None else print)(f"{PROG}: {message}", file=sys.stderr)
+        if progress is None:
+            _say(message)
+        else:
+            progress.write(f"{PROG}: {message}", file=sys.stderr)
 
     pipeline = Pipeline(
         corrector,
         renderer(args.format, color),
         args.batch_size,
         report,
-        shared=sys.stdout.buffer,
+        shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
         json_output=args.format == "jsonl",
         input_encoding=args.input_encoding,
         progress=progress,
+        done=done.record if done else None,
     )
+    for path in outside:
+        report(f"{path}: leads outside --input-dir (a symlink?); skipped")
     try:
         outcome = _execute(args, pipeline, jobs)
     finally:
         if progress is not None:
             progress.close()
     outcome.skipped = skipped
+    outcome.failed += len(outside)
     if args.input_dir is not None and not args.quiet:
         _say(outcome.summary())
     return SOME_FAILED if outcome.failed else OK
 
 
-def _plan(args: argparse.Namespace) -> tuple[list[Job] | None, int]:
-    """The inputs as jobs (None for a live stdin stream), and how many --resume skipped."""
+def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
+    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and the
+    files found under --input-dir that lead outside it."""
     if args.input_dir is not None:
-        return tree_jobs(args.input_dir, args.output_dir, args.glob, args.resume)
+        return tree_jobs(args.input_dir, args.output_dir, args.glob, done if args.resume else None)
     names = args.files or ["-"]
     if names == ["-"] and args.output is None:
-        return None, 0
+        return None, 0, []
     sources = [None if name == "-" else Path(name) for name in names]
-    return [Job(source, output=source if args.in_place else None) for source in sources], 0
+    return [Job(source, output=source if args.in_place else None) for source in sources], 0, []
+
+
+def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
+    """For a tree run: the record of finished outputs, keyed by everything that shapes them."""
+    if args.input_dir is None:
+        return None
+    from dataclasses import asdict
+
+    settings = [__version__, corrector.model_id, asdict(corrector.options), args.format]
+    settings += [str(args.input_encoding), str(args.output_encoding)]
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+    return DoneLog(args.output_dir, digest)
 
 
 def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
     if jobs is None:
         return pipeline.run_stream(private_stdin())
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
     if args.output is None:
-        return pipeline.run_files(jobs, sys.stdin.buffer)
+        return pipeline.run_files(jobs, stdin)
     # One output for all inputs: it appears only if every input could be read.
-    sink = AtomicFile(args.output)
+    sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
-        outcome = pipeline.run_files(jobs, sys.stdin.buffer)
+        outcome = pipeline.run_files(jobs, stdin)
     except BaseException:
         sink.discard()
         raise
@@ -236,6 +316,10 @@ def load_corrector(args: argparse.Namespace):
     overrides = {}
     if args.max_edits_per_sentence is not None:
         overrides["max_edits"] = args.max_edits_per_sentence
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     return Corrector(
         model=args.model,
         device=args.device,
@@ -256,4 +340,5 @@ def _progress_bar(jobs: list[Job] | None, unwanted: bool):
 
 
 def _say(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    if sys.stderr is not None:  # with no stderr, print would write to stdout instead
+        print(f"{PROG}: {message}", file=sys.stderr)

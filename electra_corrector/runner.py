@@ -8,6 +8,11 @@ only once the input is complete; a failed or interrupted input leaves no output 
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -18,11 +23,13 @@ from electra_corrector.formats import Render
 from electra_corrector.textio import (
     UTF8,
     AtomicFile,
+    DirectFile,
     LineReader,
     LineWriter,
     Prefetcher,
     TextEncoding,
     TextError,
+    open_output,
     split_line_ending,
 )
 
@@ -35,7 +42,8 @@ class Job:
     output: Path | None = None  # its own file; None: the run's shared output stream
     reader: LineReader | None = field(default=None, init=False)
     writer: LineWriter | None = field(default=None, init=False)
-    sink: AtomicFile | None = field(default=None, init=False)
+    sink: AtomicFile | DirectFile | None = field(default=None, init=False)
+    input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
 
     @property
@@ -89,6 +97,7 @@ class Pipeline:
         json_output: bool = False,
         input_encoding: TextEncoding | None = None,
         progress=None,
+        done: Callable[[Job], None] | None = None,
     ):
         self.corrector = corrector
         self.render = render
@@ -98,6 +107,7 @@ class Pipeline:
         self.output_encoding = output_encoding or (UTF8 if json_output else None)
         self.input_encoding = input_encoding
         self.progress = progress
+        self.done = done  # told of each job whose output is complete
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -128,8 +138,12 @@ class Pipeline:
         for job in jobs:
             self._unfinished.append(job)
             try:
+                if job.source is not None and job.output == job.source:
+                    _check_rewritable(job.source)
                 opened = nullcontext(stdin) if job.source is None else job.source.open("rb")
                 with opened as stream:
+                    if job.source is not None:
+                        job.input_stat = os.fstat(stream.fileno())
                     job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
                     before = 0
@@ -144,11 +158,16 @@ class Pipeline:
 
     def _start_output(self, job: Job) -> None:
         if job.output is not None:
-            job.output.parent.mkdir(parents=True, exist_ok=True)
-            job.sink = AtomicFile(job.output)
-        stream = job.sink.stream if job.sink else self.shared
+            try:
+                job.output.parent.mkdir(parents=True, exist_ok=True)
+                job.sink = open_output(job.output)
+            except OSError as e:
+                raise TextError(f"cannot write {job.output}: {e.strerror}") from None
         reader = job.reader
-        job.writer = LineWriter(stream, lambda: self.output_encoding or reader.encoding)
+        job.writer = LineWriter(
+            job.sink.stream if job.sink else self.shared,
+            lambda: self.output_encoding or reader.encoding,
+        )
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
@@ -166,6 +185,10 @@ class Pipeline:
             job.writer.write(self.render(correction, line.ending, line.number, _file_of(job)))
         except TextError as e:
             self._fail(job, f"line {line.number}: {e}")
+        except OSError as e:
+            if job.sink is None:  # the shared output: nothing more can be written anywhere
+                raise
+            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
         if self.progress is not None:
             self.progress.update(line.size)
 
@@ -176,11 +199,19 @@ class Pipeline:
         if end.error is not None:
             self._fail(job, end.error)
             return
-        job.writer.finish()
-        if job.sink:
-            job.sink.commit()
+        try:
+            job.writer.finish()
+            if job.sink:
+                job.sink.commit()
+        except OSError as e:
+            if job.sink is None:
+                raise
+            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
+            return
         self._unfinished.remove(job)
         self.outcome.corrected += 1
+        if self.done is not None:
+            self.done(job)
 
     def _fail(self, job: Job, message: str) -> None:
         job.failed = True
@@ -204,8 +235,17 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _check_rewritable(path: Path) -> None:
+    """--in-place replaces regular files only (not a FIFO, which would also block the read)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise TextError("not a regular file; --in-place rewrites only regular files")
+
+
 def _file_of(job: Job) -> str | None:
-    return None if job.source is None else str(job.source)
+    """The input's name for JSON: bytes that are not UTF-8 in it are shown as \\xNN escapes."""
+    if job.source is None:
+        return None
+    return os.fsencode(job.source).decode("utf-8", errors="backslashreplace")
 
 
 def _describe(error: Exception) -> str:
@@ -215,16 +255,77 @@ def _describe(error: Exception) -> str:
     return str(error)
 
 
-def tree_jobs(input_dir: Path, output_dir: Path, pattern: str, resume: bool) -> tuple[list, int]:
-    """Jobs mirroring `input_dir` under `output_dir`, and how many were skipped as done."""
-    jobs, skipped = [], 0
-    output_root = output_dir.resolve()
+class DoneLog:
+    """What made each output of a tree run, as black's cache does: the input's size and mtime
+    and the run's settings, one JSON line per finished output, in a file in the output folder.
+
+    --resume skips an output only when its line matches the input and settings of this run; an
+    input changed since, another model or other settings, or no line at all: it is done again.
+    """
+
+    NAME = ".electra-correct-done.jsonl"
+
+    def __init__(self, output_dir: Path, settings: str):
+        self.output_dir = output_dir
+        self.path = output_dir / self.NAME
+        self.settings = settings
+
+    def finished(self) -> set[tuple]:
+        """(output, size, mtime_ns, settings) of every output recorded."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return set()
+        records = set()
+        for line in lines:
+            try:
+                r = json.loads(line)
+                records.add((r["output"], r["size"], r["mtime_ns"], r["settings"]))
+            except (ValueError, KeyError, TypeError):  # a line cut short by a crash
+                continue
+        return records
+
+    def key(self, output: Path, source_stat: os.stat_result) -> tuple:
+        relative = output.relative_to(self.output_dir).as_posix()
+        return (relative, source_stat.st_size, source_stat.st_mtime_ns, self.settings)
+
+    def record(self, job: Job) -> None:
+        output, size, mtime, settings = self.key(job.output, job.input_stat)
+        line = json.dumps({"output": output, "size": size, "mtime_ns": mtime, "settings": settings})
+        # Without its line an output is merely redone by --resume, so a failure here is no error.
+        with contextlib.suppress(OSError), self.path.open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+
+# AtomicFile's temporary names: ".{name}.{8 random characters from mkstemp}.tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def tree_jobs(
+    input_dir: Path, output_dir: Path, pattern: str, done: DoneLog | None
+) -> tuple[list, int, list[Path]]:
+    """Jobs mirroring `input_dir` under `output_dir`, how many were skipped as done (`done`:
+    --resume), and the files left out because they lead outside `input_dir` (symlinks are
+    followed only inside it)."""
+    jobs, skipped, outside = [], 0, []
+    input_root, output_root = input_dir.resolve(), output_dir.resolve()
+    finished = done.finished() if done else set()
+    if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
+        for temp in output_dir.rglob(".*.tmp"):
+            if _TEMP_NAME.fullmatch(temp.name) and temp.is_file():
+                temp.unlink()
     for path in sorted(input_dir.rglob(pattern)):
-        if not path.is_file() or output_root in path.resolve().parents:
+        if not path.is_file():
+            continue
+        real = path.resolve()
+        if input_root not in real.parents:
+            outside.append(path)
+            continue
+        if output_root in real.parents:  # --output-dir inside --input-dir: never read outputs
             continue
         target = output_dir / path.relative_to(input_dir)
-        if resume and target.exists():
-            skipped += 1  # outputs appear only when complete, so an existing one is finished
+        if done and target.is_file() and done.key(target, path.stat()) in finished:
+            skipped += 1
             continue
         jobs.append(Job(path, target))
-    return jobs, skipped
+    return jobs, skipped, outside

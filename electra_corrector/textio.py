@@ -8,6 +8,8 @@ each line's ending (LF or CRLF, none on a last line) and blank lines.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import io
 import os
 import queue
@@ -262,11 +264,13 @@ class AtomicFile:
 
     Written to a temporary file in the same folder, then flushed, fsynced and renamed over `path`
     on `commit()`; `discard()` (or an exception or Ctrl-C inside a `with` block) removes it and
-    leaves `path` as it was. Temporary names start with "." and end with ".tmp".
+    leaves `path` as it was. Temporary names start with "." and end with ".tmp". A symlink at
+    `path` is kept: its target is replaced. The replaced file's mode, owner and group are kept
+    (its other hard links keep the old content: the new file is a new inode).
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path))
         fd, temp = tempfile.mkstemp(
             dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
         )
@@ -278,7 +282,7 @@ class AtomicFile:
             self.stream.flush()
             os.fsync(self.stream.fileno())
             self.stream.close()
-            os.chmod(self._temp, _mode_for(self.path))
+            _take_over_metadata(self._temp, self.path)
             os.replace(self._temp, self.path)
         except BaseException:
             self.discard()
@@ -286,7 +290,9 @@ class AtomicFile:
         _fsync_folder(self.path.parent)
 
     def discard(self) -> None:
-        self.stream.close()
+        # Flushing what is left may fail (a full disk): the file goes anyway.
+        with contextlib.suppress(OSError):
+            self.stream.close()
         self._temp.unlink(missing_ok=True)
 
     def __enter__(self) -> AtomicFile:
@@ -299,14 +305,56 @@ class AtomicFile:
             self.discard()
 
 
-def _mode_for(path: Path) -> int:
-    """Keep the permissions of a file being replaced; a new one gets the usual 0o666 & ~umask."""
+class DirectFile:
+    """Writes straight into a FIFO, device or terminal, which cannot be replaced by renaming.
+
+    Same interface as AtomicFile; what was written cannot be taken back.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.stream: BinaryIO = open(path, "wb")  # noqa: SIM115 (closed on commit or discard)
+
+    def commit(self) -> None:
+        self.stream.close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stream.close()
+
+
+def open_output(path: Path) -> AtomicFile | DirectFile:
+    """Where a whole output goes: a regular file is replaced atomically, anything else (a FIFO,
+    /dev/null, a terminal) is written through. OSError when that is impossible (no folder, a
+    directory, no permission)."""
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    return AtomicFile(path) if stat.S_ISREG(mode) else DirectFile(path)
+
+
+def _take_over_metadata(temp: Path, path: Path) -> None:
+    """Give the new file the mode, owner and group of the one it replaces (a new one gets the
+    usual 0o666 & ~umask). An owner that cannot be kept is an error: the file stays as it was."""
+    try:
+        old = path.stat()
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        os.chmod(temp, 0o666 & ~umask)
+        return
+    new = temp.stat()
+    if (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid):
+        try:
+            os.chown(temp, old.st_uid, old.st_gid)
+        except PermissionError:
+            raise PermissionError(
+                errno.EPERM, "cannot keep its owner and group; left unchanged", str(path)
+            ) from None
+    os.chmod(temp, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
 
 
 def _fsync_folder(folder: Path) -> None:

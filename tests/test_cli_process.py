@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from electra_corrector.cli import main
+from electra_corrector.runner import DoneLog
 
 _SCRIPT = Path(sys.executable).with_name("electra-correct")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "electra_corrector"]
@@ -86,7 +87,8 @@ def write_corpus(root: Path, files: int = 24, lines: int = 15) -> None:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    files = (p for p in root.rglob("*") if p.is_file() and p.name != DoneLog.NAME)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
 
 
 def test_ctrl_c_then_resume_equals_an_uninterrupted_run(tiny_model_dir, tmp_path):
