@@ -218,6 +218,15 @@ def _quiet_stdout() -> None:
 def _run(args: argparse.Namespace) -> int:
     from electra_corrector.errors import CorrectorError
 
+    to_stdout = args.output is None and not args.in_place and args.input_dir is None
+    reads_stdin = args.input_dir is None and (not args.files or "-" in args.files)
+    for name, needed, stream in (
+        ("output", to_stdout, sys.stdout),
+        ("input", reads_stdin, sys.stdin),
+    ):
+        if needed and stream is None:
+            _say(f"standard {name} is closed")
+            return USAGE_ERROR
     try:
         corrector = load_corrector(args)
     except CorrectorError as e:
@@ -225,11 +234,6 @@ def _run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     done = _done_log(args, corrector)
     jobs, skipped, outside = _plan(args, done)
-    to_stdout = args.output is None and not args.in_place and args.input_dir is None
-    reads_stdin = jobs is None or any(job.source is None for job in jobs)
-    if (to_stdout and sys.stdout is None) or (reads_stdin and sys.stdin is None):
-        _say(f"standard {'output' if to_stdout and sys.stdout is None else 'input'} is closed")
-        return USAGE_ERROR
     color = to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from electra_corrector.cli import main
 from electra_corrector.testing import write_tiny_pair
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -47,3 +50,19 @@ def shared_data() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/data is not beside the checkout")
     return SHARED
+
+
+@pytest.fixture
+def cli(capsysbinary, monkeypatch, eager_model_dir):
+    """Runs main(argv) with the eager tiny model; returns (status, stdout bytes, stderr text)."""
+
+    def run(*argv, stdin: bytes = b""):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            status = main([*map(str, argv), "--model", str(eager_model_dir)])
+        except SystemExit as e:  # argparse: --help, --version, usage errors
+            status = e.code
+        out, err = capsysbinary.readouterr()
+        return status, out, err.decode()
+
+    return run

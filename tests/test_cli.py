@@ -7,11 +7,9 @@ test_cli_process.py.
 from __future__ import annotations
 
 import codecs
-import io
 import json
 import os
 import re
-import sys
 
 import pytest
 
@@ -32,22 +30,6 @@ SAMPLE = (
 BUSY = "".join(
     f"第{i}行：今天天汽很好，我们去公园散步，然后在饭店吃饭。ok {i}\r\n" for i in range(12)
 )
-
-
-@pytest.fixture
-def cli(capsysbinary, monkeypatch, eager_model_dir):
-    """Runs main(argv) with the eager tiny model; returns (status, stdout bytes, stderr text)."""
-
-    def run(*argv, stdin: bytes = b""):
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        try:
-            status = main([*map(str, argv), "--model", str(eager_model_dir)])
-        except SystemExit as e:  # argparse: --help, --version, usage errors
-            status = e.code
-        out, err = capsysbinary.readouterr()
-        return status, out, err.decode()
-
-    return run
 
 
 def files_under(root):
