@@ -50,8 +50,8 @@ exit status:
 def _encoding(name: str) -> TextEncoding:
     try:
         return TextEncoding.named(name)
-    except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+    except LookupError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

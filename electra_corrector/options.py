@@ -7,6 +7,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from electra_corrector.errors import SettingsError
+
 SETTINGS_FILE = "corrector_config.json"
 
 
@@ -35,10 +37,14 @@ class CorrectorOptions:
     max_length: int = 0
 
     def __post_init__(self):
+        for f in fields(self):  # types first: a string, null, bool or NaN slips past comparisons
+            _check_type(f.name, getattr(self, f.name), f.type)
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be a probability in [0, 1], got {self.threshold}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_edits < 0 or self.typo_prior < 0:
+            raise ValueError("max_edits and typo_prior must not be negative")
         if self.max_length and self.max_length < 8:
             raise ValueError(
                 f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
@@ -62,13 +68,19 @@ class CorrectorOptions:
 
     @classmethod
     def load(cls, folder: Path) -> CorrectorOptions:
-        """Defaults overlaid with the model's corrector_config.json, when it has one."""
+        """Defaults overlaid with the model's corrector_config.json, when it has one; a file
+        that is not valid JSON or holds a bad value raises SettingsError naming it."""
         path = Path(folder) / SETTINGS_FILE
         if not path.is_file():
             return cls()
         known = {f.name for f in fields(cls)}
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**{k: v for k, v in data.items() if k in known})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object of settings")
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
+            raise SettingsError(f"{path}: {e}") from None
 
     def save(self, folder: Path, **extra) -> Path:
         path = Path(folder) / SETTINGS_FILE
@@ -77,3 +89,19 @@ class CorrectorOptions:
             encoding="utf-8",
         )
         return path
+
+
+_TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "str": (str,)}
+
+
+def _check_type(name: str, value, annotation: str) -> None:
+    """TypeError unless `value` is of the field's type (a bool is no number here) and finite."""
+    ok = isinstance(value, _TYPES[annotation]) and (annotation == "bool") == isinstance(value, bool)
+    if not ok:
+        raise TypeError(f"{name} must be {annotation}, got {value!r}")
+    if annotation == "float" and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")

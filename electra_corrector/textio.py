@@ -40,7 +40,10 @@ class TextEncoding:
     @classmethod
     def named(cls, name: str) -> TextEncoding:
         """The encoding a user names (`utf-8-sig`, `utf-16` write a BOM); LookupError if unknown."""
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
+        if not info._is_text_encoding:  # base64, zlib, rot13: bytes-to-bytes or str-to-str
+            raise LookupError(f"{name} is not a text encoding")
+        codec = info.name
         with_bom = {
             "utf-8-sig": ("utf-8", codecs.BOM_UTF8),
             "utf-16": ("utf-16-le", codecs.BOM_UTF16_LE),
