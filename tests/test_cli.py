@@ -335,3 +335,17 @@ def test_big5_is_refused_unless_named_and_then_written_back_as_big5(cli, tmp_pat
     status, stdout, _ = cli(path, "--input-encoding", "big5", "--format", "jsonl")
     assert status == 0
     assert [json.loads(line)["source"] for line in stdout.splitlines()] == TRADITIONAL.split()
+
+
+def test_threads_sets_torchs_thread_count(cli, tmp_path):
+    import torch
+
+    path = tmp_path / "a.txt"
+    path.write_text("中文\n", encoding="utf-8")
+    before = torch.get_num_threads()
+    try:
+        wanted = 1 if before != 1 else 2
+        assert cli(path, "--threads", wanted, "--threshold", "1")[0] == 0
+        assert torch.get_num_threads() == wanted
+    finally:
+        torch.set_num_threads(before)
