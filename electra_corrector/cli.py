@@ -6,7 +6,10 @@ Nothing here imports torch or transformers at start-up, so --help and --version 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -14,9 +17,9 @@ from electra_corrector import __version__, config
 from electra_corrector.argtypes import int_at_least, probability
 from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, rendered, renderer
 from electra_corrector.precision import PRECISIONS
-from electra_corrector.runner import Job, Outcome, Pipeline, tree_jobs
+from electra_corrector.runner import DoneLog, Job, Outcome, Pipeline, tree_jobs
 from electra_corrector.syntax import SYNTAXES
-from electra_corrector.textio import AtomicFile, TextEncoding, private_stdin
+from electra_corrector.textio import TextEncoding, open_output, private_stdin
 
 PROG = "electra-correct"
 OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
@@ -53,15 +56,15 @@ exit status:
   0    all inputs corrected (--check: nothing would change)
   1    some inputs could not be read (each named on stderr); the others were corrected;
        --check: something would change
-  2    bad arguments or settings, or the model could not be loaded
-  130  interrupted (Ctrl-C); with --input-dir, rerun with --resume to finish"""
+  2    bad arguments or settings, or the model or its settings could not be loaded
+  130  interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP); with --input-dir, rerun with --resume"""
 
 
 def _encoding(name: str) -> TextEncoding:
     try:
         return TextEncoding.named(name)
-    except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+    except LookupError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin"
+    )
+    parser.add_argument(
+        "--input-encoding",
+        type=_encoding,
+        metavar="ENC",
+        help="e.g. big5, euc-kr, gbk (default: a BOM, UTF-8, or GB18030 that reads as Chinese)",
     )
     where = parser.add_argument_group("output")
     where.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
@@ -123,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GLOB",
         help="skip paths (relative to DIR) or folder names matching GLOB (repeatable)",
     )
-    tree.add_argument("--resume", action="store_true", help="skip files already in --output-dir")
+    tree.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip outputs a run with these settings finished from the inputs as they are now",
+    )
     add_model_options(parser)
     text = parser.add_argument_group("what may change")
     text.add_argument(
@@ -169,6 +182,9 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         help="lines per model call (default: 32)",
     )
     model.add_argument(
+        "--threads", type=int_at_least(1), metavar="N", help="CPU threads for torch (default: all)"
+    )
+    model.add_argument(
         "--max-edits-per-sentence",
         type=int_at_least(0),
         metavar="N",
@@ -211,8 +227,13 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
             parser.error(f"--input-dir {args.input_dir}: not a directory")
-        if args.output_dir and args.output_dir.resolve() == args.input_dir.resolve():
-            parser.error("--output-dir must differ from --input-dir")
+        input_dir = args.input_dir.resolve()
+        if args.output_dir and args.output_dir.resolve() in (input_dir, *input_dir.parents):
+            parser.error("--output-dir must not be or contain --input-dir (outputs would mix in)")
+        given = "--glob" if args.glob else "include"  # --glob replaces the settings' include
+        for pattern in args.glob or args.include or []:
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                parser.error(f"{given} {pattern}: a pattern inside --input-dir (no '/...' or '..')")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
     if args.in_place:
@@ -222,6 +243,30 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--in-place needs FILEs (not stdin)")
         if args.format not in (None, "text"):
             parser.error("--in-place writes corrected text; --format must be text")
+    if args.output is not None:
+        if args.output.is_dir():
+            parser.error(f"-o {args.output}: is a directory")
+        folder = Path(os.path.realpath(args.output)).parent
+        if not folder.is_dir():
+            parser.error(f"-o {args.output}: no such folder {folder}")
+        replaced = args.output.is_file() or not args.output.exists()  # not a FIFO or device
+        if replaced and not os.access(folder, os.W_OK | os.X_OK):
+            parser.error(f"-o {args.output}: cannot write in {folder}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C does (temporary files removed), exit 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame) -> None:
+    raise Terminated(signum)
+
+
+STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,28 +284,54 @@ def main(argv: list[str] | None = None) -> int:
         _say(str(e))
         return USAGE_ERROR
     _check(parser, args)
+    previous = {signum: signal.signal(signum, _terminate) for signum in STOP_SIGNALS}
     try:
         return _run(args)
+    except Terminated as e:
+        _say(f"stopped by {signal.Signals(e.signum).name}")
+        return 128 + e.signum
     except KeyboardInterrupt:
         _say("interrupted")
         return INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep the interpreter's final flush
         # of stdout from failing again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         return BROKEN_PIPE
+    except OSError as e:  # the one output every input goes to cannot be written (a full disk)
+        _say(f"cannot write {args.output or 'standard output'}: {e.strerror}")
+        if args.output is None:
+            _quiet_stdout()
+        return SOME_FAILED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _quiet_stdout() -> None:
+    if sys.stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(args: argparse.Namespace) -> int:
     from electra_corrector.errors import CorrectorError
 
+    to_stdout = args.output is None and not args.in_place and args.output_dir is None
+    reads_stdin = args.input_dir is None and (not args.files or "-" in args.files)
+    for name, needed, stream in (
+        ("output", to_stdout, sys.stdout),
+        ("input", reads_stdin, sys.stdin),
+    ):
+        if needed and stream is None:
+            _say(f"standard {name} is closed")
+            return USAGE_ERROR
     try:
         corrector = load_corrector(args)
     except CorrectorError as e:
         _say(str(e))
         return USAGE_ERROR
-    jobs, skipped = _plan(args)
-    to_stdout = args.output is None and not args.in_place and args.output_dir is None
+    done = _done_log(args, corrector)
+    jobs, skipped, outside = _plan(args, done)
     color = args.color == "always" or (
         args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
     )
@@ -274,57 +345,82 @@ def _run(args: argparse.Namespace) -> int:
         output = rendered(renderer(shape, color))
 
     def report(message: str) -> None:
-        (progress.write if progress is not None else print)(f"{PROG}: {message}", file=sys.stderr)
+        if progress is None:
+            _say(message)
+        else:
+            progress.write(f"{PROG}: {message}", file=sys.stderr)
 
     pipeline = Pipeline(
         corrector,
         output,
         args.batch_size,
         report,
-        shared=sys.stdout.buffer,
+        shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
         utf8_output=not args.diff and shape in UTF8_FORMATS,
+        input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,
         stdin_name=args.stdin_filename,
+        done=done.record if done else None,
     )
+    for path in outside:
+        report(f"{path}: leads outside --input-dir (a symlink?); skipped")
     try:
         outcome = _execute(args, pipeline, jobs)
     finally:
         if progress is not None:
             progress.close()
     outcome.skipped = skipped
+    outcome.failed += len(outside)
     if args.input_dir is not None and not args.quiet:
         _say(outcome.summary(args.check))
     return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK
 
 
-def _plan(args: argparse.Namespace) -> tuple[list[Job] | None, int]:
-    """The inputs as jobs (None for a live stdin stream), and how many --resume skipped."""
+def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
+    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and the
+    files found under --input-dir that lead outside it."""
     if args.input_dir is not None:
         patterns, exclude = args.glob or args.include or ["*"], args.exclude
-        tree = tree_jobs(args.input_dir, args.output_dir, patterns, exclude, args.resume)
+        tree = tree_jobs(
+            args.input_dir, args.output_dir, patterns, exclude, done if args.resume else None
+        )
         if not args.quiet:
             for path in tree.binary:
                 _say(f"{path}: not text (binary), skipped")
-        return tree.jobs, tree.skipped
+        return tree.jobs, tree.skipped, tree.outside
     names = args.files or ["-"]
     if names == ["-"] and args.output is None:
-        return None, 0
+        return None, 0, []
     sources = [None if name == "-" else Path(name) for name in names]
-    return [Job(source, output=source if args.in_place else None) for source in sources], 0
+    return [Job(source, output=source if args.in_place else None) for source in sources], 0, []
+
+
+def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
+    """For a tree run: the record of finished outputs, keyed by everything that shapes them."""
+    if args.output_dir is None:
+        return None
+    from dataclasses import asdict
+
+    settings = [__version__, corrector.model_id, corrector.precision, asdict(corrector.options)]
+    settings.append(args.format)
+    settings += [str(args.input_encoding), str(args.output_encoding), args.syntax]
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+    return DoneLog(args.output_dir, digest)
 
 
 def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
     if jobs is None:
         return pipeline.run_stream(private_stdin())
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
     if args.output is None:
-        return pipeline.run_files(jobs, sys.stdin.buffer)
+        return pipeline.run_files(jobs, stdin)
     # One output for all inputs: it appears only if every input could be read.
-    sink = AtomicFile(args.output)
+    sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
-        outcome = pipeline.run_files(jobs, sys.stdin.buffer)
+        outcome = pipeline.run_files(jobs, stdin)
     except BaseException:
         sink.discard()
         raise
@@ -349,6 +445,10 @@ def load_corrector(args: argparse.Namespace):
         overrides["extra_confusions"] = read_confusions(args.confusions)
     if args.no_word_knowledge:
         overrides["word_knowledge"] = False
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     return Corrector(
         model=args.model,
         device=args.device,
@@ -370,4 +470,5 @@ def _progress_bar(jobs: list[Job] | None, unwanted: bool):
 
 
 def _say(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    if sys.stderr is not None:  # with no stderr, print would write to stdout instead
+        print(f"{PROG}: {message}", file=sys.stderr)

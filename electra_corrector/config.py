@@ -83,8 +83,10 @@ def apply(parser: argparse.ArgumentParser, path: Path, settings: dict) -> None:
 
 
 def _convert(action: argparse.Action, key: str, value, folder: Path):
-    if key == "protect" and isinstance(value, list):
-        return [_text(term) for term in value]  # terms in place of a file of terms
+    if key == "protect" and isinstance(value, list):  # terms in place of a file of terms
+        if "" in value:
+            raise ValueError("an empty term protects nothing")
+        return [_text(term) for term in value]
     if action.nargs == 0:  # a flag
         if not isinstance(value, bool):
             raise TypeError("must be true or false")

@@ -20,6 +20,7 @@ from electra_corrector.knowledge import shipped
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.precision import convert, float_type, settle
+from electra_corrector.protect import protected_spans
 from electra_corrector.result import Correction, Proposal
 from electra_corrector.userdict import ProtectedTerms
 
@@ -33,9 +34,16 @@ def _torch_device(device: str | None):
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise CorrectorError(f"device {name!r} was asked for, but CUDA is not available here")
     try:
-        return torch.device(name)
+        found = torch.device(name)
     except RuntimeError as exc:
         raise CorrectorError(f"unknown device {name!r}") from exc
+    if found.type == "meta":  # holds shapes, not numbers
+        raise CorrectorError("device 'meta' cannot run a model")
+    try:
+        torch.empty(1, device=found)
+    except Exception as exc:  # backends fail in many ways (mps on Linux, a missing xpu, ...)
+        raise CorrectorError(f"device {name!r} is not available here") from exc
+    return found
 
 
 class Corrector:
@@ -107,7 +115,7 @@ class Corrector:
         return self.correct_batch([text])[0]
 
     def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
-        texts = list(texts)
+        texts = _text_list(texts)
         return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
 
     def propose(self, texts: list[str]) -> list[list[Proposal]]:
@@ -118,6 +126,7 @@ class Corrector:
         """
         import torch
 
+        texts = _text_list(texts)
         found: list[dict[int, list[Proposal]]] = [{} for _ in texts]
         if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
             spans = sorted(self._spans.build(texts), key=lambda s: len(s.input_ids))
@@ -184,9 +193,12 @@ class Corrector:
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
-        same_terms = options.protect == self.options.protect
-        protected = self._protected if same_terms else ProtectedTerms(options.protect)
-        untouchable = protected.positions(source)
+        proposals = list(proposals)
+        untouchable = set()
+        if proposals:  # URLs and e-mail addresses, and the user's protected terms
+            same_terms = options.protect == self.options.protect
+            terms = self._protected if same_terms else ProtectedTerms(options.protect)
+            untouchable = protected_spans(source) | terms.positions(source)
         best: dict[int, tuple[float, Proposal]] = {}
         for p in proposals:
             if p.offset not in untouchable and options.accepts(p.evidence):
@@ -211,3 +223,14 @@ class Corrector:
             )
             return Correction(source, source, ())
         return result
+
+
+def _text_list(texts: Iterable[str]) -> list[str]:
+    """The texts as a list; TypeError for one bare str (it would be corrected char by char)."""
+    if isinstance(texts, str):
+        raise TypeError("correct_batch and propose take a list of texts; use correct() for one")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is a {type(text).__name__}, not a str")
+    return texts

@@ -11,3 +11,7 @@ class ModelNotFoundError(CorrectorError):
 
 class ModelLoadError(CorrectorError):
     pass
+
+
+class SettingsError(CorrectorError):
+    """A corrector_config.json that cannot be used."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
@@ -93,7 +94,7 @@ def rendered(render: Render) -> Output:
 
     class Rendered:
         def __init__(self, stream, name, encoding):
-            self._writer, self._name = LineWriter(stream, encoding), name
+            self._writer, self._name = LineWriter(stream, encoding), _shown(name)
 
         def write(self, correction: Correction, ending: str, number: int) -> None:
             self._writer.write(render(correction, ending, number, self._name))
@@ -102,3 +103,8 @@ def rendered(render: Render) -> Output:
             self._writer.finish()
 
     return Rendered
+
+
+def _shown(name: str | None) -> str | None:
+    """The name as text for the UTF-8 formats: bytes that are not UTF-8 become \\xNN escapes."""
+    return None if name is None else os.fsencode(name).decode("utf-8", errors="backslashreplace")

@@ -12,10 +12,13 @@ weights-only load, and never trust_remote_code.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from electra_corrector.errors import ModelLoadError, ModelNotFoundError
 
@@ -27,6 +30,22 @@ PAIR_LAYOUTS = (
 )
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+log = logging.getLogger("electra_corrector")
+
+# A config outside these bounds is refused before any weights are built: a hostile or broken
+# config.json (100,000 layers, -1 heads) must not exhaust memory or crash deep inside torch.
+CONFIG_LIMITS = {
+    "num_hidden_layers": (1, 64),
+    "hidden_size": (1, 8192),
+    "num_attention_heads": (1, 128),
+    "intermediate_size": (1, 32768),
+    "embedding_size": (1, 8192),
+    "vocab_size": (1, 500_000),
+    "max_position_embeddings": (8, 16384),
+}
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+HUB_PROBE_SECONDS = 3.0
 
 HOW_TO_GET = (
     "Put a model in data/electra_models/ (HFL's chinese_electra_*_pytorch folders, or "
@@ -118,18 +137,52 @@ def resolve(
     for folder in searched:
         found = find_pair(folder)
         if found is not None:
+            if folder == searched[0] and len(searched) > 1:
+                # Not the bundled model, picked only because of the working directory: say so.
+                log.warning("using the model in %s (found in the working directory)", folder)
             return found
     looked = ", ".join(str(p) for p in searched)
     raise ModelNotFoundError(f"no model found (looked in {looked}). {HOW_TO_GET}")
 
 
-def _load_one(cls, name: str, head: str, dtype):
-    """Load one model; refuse it when its task head is missing from the weights."""
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def checked_config(name: str, local_files_only: bool = False):
+    """The model's config, refused when its shape is outside CONFIG_LIMITS (before any weights
+    are built from it)."""
+    from transformers import ElectraConfig
+
     try:
-        model, info = cls.from_pretrained(name, dtype=dtype, output_loading_info=True)
+        config = ElectraConfig.from_pretrained(name, local_files_only=local_files_only)
+    except Exception as exc:
+        raise ModelLoadError(f"cannot read the config.json of {name}: {_first_line(exc)}") from exc
+    for key, (low, high) in CONFIG_LIMITS.items():
+        value = getattr(config, key, None)
+        if type(value) is not int or not low <= value <= high:
+            raise ModelLoadError(
+                f"{name}/config.json: {key} is {value!r}, not a whole number in [{low}, {high}]"
+            )
+    if config.hidden_size % config.num_attention_heads:
+        raise ModelLoadError(f"{name}/config.json: hidden_size must divide by num_attention_heads")
+    return config
+
+
+def _load_one(cls, name: str, head: str, dtype, local_files_only: bool = False):
+    """Load one model; refuse it when its task head is missing from the weights."""
+    config = checked_config(name, local_files_only)
+    try:
+        model, info = cls.from_pretrained(
+            name,
+            config=config,
+            dtype=dtype,
+            output_loading_info=True,
+            local_files_only=local_files_only,
+        )
     except Exception as exc:  # the loaders raise many types; all mean "this is not usable"
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise ModelLoadError(f"cannot load {name}: {type(exc).__name__}: {first_line}") from exc
+        raise ModelLoadError(f"cannot load {name}: {_first_line(exc)}") from exc
     if model.config.model_type != "electra":
         raise ModelLoadError(f"{name} is a {model.config.model_type!r} model, not ELECTRA")
     missing = [k for k in info.get("missing_keys", ()) if k.startswith(head)]
@@ -139,35 +192,74 @@ def _load_one(cls, name: str, head: str, dtype):
     return model.eval()
 
 
-def _load_tokenizer(name: str):
+def _load_tokenizer(name: str, local_files_only: bool = False):
     from transformers import BertTokenizerFast
 
     try:
-        return BertTokenizerFast.from_pretrained(name)
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"cannot load the tokenizer (vocab.txt) of {name}: {exc}") from exc
+        tokenizer = BertTokenizerFast.from_pretrained(name, local_files_only=local_files_only)
+    except Exception as exc:
+        raise ModelLoadError(
+            f"cannot load the tokenizer (vocab.txt) of {name}: {_first_line(exc)}"
+        ) from exc
+    vocab = tokenizer.get_vocab()
+    # Tokens the tokenizer added by itself are not in the file (ids from vocab_size on).
+    missing = [
+        t for t in SPECIAL_TOKENS if vocab.get(t, tokenizer.vocab_size) >= tokenizer.vocab_size
+    ]
+    if missing:
+        raise ModelLoadError(f"the vocab.txt of {name} lacks {', '.join(missing)}")
+    return tokenizer
+
+
+def _hub_unreachable(source: ModelSource) -> bool:
+    """True when `source` names hub ids and the hub cannot be reached: then only the local cache
+    is tried, so that an offline machine fails in seconds, not after minutes of retries."""
+    offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0")
+    if Path(source.discriminator).exists() or offline:
+        return False  # a folder; or offline already, which the loaders honour
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return False  # reached through a proxy: a direct probe would prove nothing
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    try:
+        socket.create_connection((endpoint.hostname, port), timeout=HUB_PROBE_SECONDS).close()
+    except OSError:
+        return True
+    return False
 
 
 def load_models(source: ModelSource, device: str = "cpu", dtype=None) -> LoadedModels:
     """Load D, G and the tokenizer; refuse a pair whose vocabularies differ."""
     import torch
-    from transformers import ElectraForMaskedLM, ElectraForPreTraining
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
     dtype = dtype or torch.float32
-    tokenizer = _load_tokenizer(source.generator)
-    d_vocab = _load_tokenizer(source.discriminator).get_vocab()
+    offline = _hub_unreachable(source)
+    try:
+        return _load_pair(source, device, dtype, offline)
+    except ModelLoadError as e:
+        if offline:
+            message = f"{e} (the hub cannot be reached; only the local cache was tried)"
+            raise ModelLoadError(message) from e
+        raise
+
+
+def _load_pair(source: ModelSource, device, dtype, offline: bool) -> LoadedModels:
+    from transformers import ElectraForMaskedLM, ElectraForPreTraining
+
+    tokenizer = _load_tokenizer(source.generator, offline)
+    d_vocab = _load_tokenizer(source.discriminator, offline).get_vocab()
     if d_vocab != tokenizer.get_vocab():
         raise ModelLoadError(
             f"discriminator {source.discriminator} and generator {source.generator} "
             "have different vocabularies; they must come from the same release"
         )
     disc = _load_one(
-        ElectraForPreTraining, source.discriminator, "discriminator_predictions", dtype
+        ElectraForPreTraining, source.discriminator, "discriminator_predictions", dtype, offline
     )
-    gen = _load_one(ElectraForMaskedLM, source.generator, "generator_lm_head", dtype)
+    gen = _load_one(ElectraForMaskedLM, source.generator, "generator_lm_head", dtype, offline)
     for model, name in ((disc, source.discriminator), (gen, source.generator)):
         if model.config.vocab_size < len(tokenizer):
             raise ModelLoadError(f"{name}: vocab.txt has more tokens than the model's embeddings")

@@ -7,6 +7,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from electra_corrector.errors import SettingsError
 from electra_corrector.result import Evidence
 
 SETTINGS_FILE = "corrector_config.json"
@@ -56,10 +57,14 @@ class CorrectorOptions:
     max_length: int = 0
 
     def __post_init__(self):
+        for f in fields(self):  # types first: a string, null, bool or NaN slips past comparisons
+            _check_type(f.name, getattr(self, f.name), f.type)
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be a probability in [0, 1], got {self.threshold}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_edits < 0 or self.typo_prior < 0:
+            raise ValueError("max_edits and typo_prior must not be negative")
         if self.max_length and self.max_length < 8:
             raise ValueError(
                 f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
@@ -98,18 +103,28 @@ class CorrectorOptions:
 
     @classmethod
     def load(cls, folder: Path) -> CorrectorOptions:
-        """Defaults overlaid with the model's corrector_config.json, when it has one."""
+        """Defaults overlaid with the model's corrector_config.json, when it has one; a file
+        that is not valid JSON or holds a bad value raises SettingsError naming it."""
         path = Path(folder) / SETTINGS_FILE
         if not path.is_file():
             return cls()
         known = {f.name for f in fields(cls)}
-        data = json.loads(path.read_text(encoding="utf-8"))
-        settings = {k: v for k, v in data.items() if k in known}
-        if "protect" in settings:
-            settings["protect"] = tuple(settings["protect"])
-        if "confusions" in settings:
-            settings["confusions"] = tuple(tuple(pair) for pair in settings["confusions"])
-        return cls(**settings)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object of settings")
+            settings = {k: v for k, v in data.items() if k in known}
+            # JSON has no tuples; lists become tuples here, anything else is left to the checks.
+            if isinstance(settings.get("protect"), list):
+                settings["protect"] = tuple(settings["protect"])
+            if isinstance(settings.get("confusions"), list):
+                settings["confusions"] = tuple(
+                    tuple(pair) if isinstance(pair, list) else pair
+                    for pair in settings["confusions"]
+                )
+            return cls(**settings)
+        except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
+            raise SettingsError(f"{path}: {e}") from None
 
     def save(self, folder: Path, **extra) -> Path:
         path = Path(folder) / SETTINGS_FILE
@@ -118,3 +133,52 @@ class CorrectorOptions:
             encoding="utf-8",
         )
         return path
+
+
+_TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "str": (str,)}
+
+
+def _check_type(name: str, value, annotation: str) -> None:
+    """TypeError unless `value` is of the field's type (a bool is no number here) and finite;
+    a bad item of a list is named by itself, not with the whole list."""
+    if annotation == "float | None":
+        if value is not None:
+            _check_type(name, value, "float")
+        return
+    if annotation in _ITEMS:
+        item_ok, what = _ITEMS[annotation]
+        if not isinstance(value, tuple):
+            raise TypeError(f"{name} must be a list of {what}, got {value!r}")
+        for item in value:
+            if not item_ok(item):
+                raise TypeError(f"{name} must be a list of {what}, got the item {item!r}")
+        return
+    if not isinstance(value, _TYPES[annotation]) or (annotation == "bool") != isinstance(
+        value, bool
+    ):
+        raise TypeError(f"{name} must be {annotation}, got {value!r}")
+    if annotation == "float" and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+def _is_term(item) -> bool:
+    return isinstance(item, str) and bool(item)
+
+
+def _is_confusion(item) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and all(map(_is_term, item))
+        and len(item[0]) == len(item[1])
+    )
+
+
+_ITEMS = {
+    "tuple[str, ...]": (_is_term, "non-empty strings"),
+    "tuple[tuple[str, str], ...]": (_is_confusion, "[wrong, right] pairs of equal length"),
+}
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -8,6 +8,11 @@ only once the input is complete; a failed or interrupted input leaves no output 
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,10 +26,12 @@ from electra_corrector.textio import (
     BOM_ENCODINGS,
     UTF8,
     AtomicFile,
+    DirectFile,
     LineReader,
     Prefetcher,
     TextEncoding,
     TextError,
+    open_output,
     split_line_ending,
 )
 
@@ -37,8 +44,9 @@ class Job:
     output: Path | None = None  # its own file; None: the run's shared output stream
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
-    sink: AtomicFile | None = field(default=None, init=False)
+    sink: AtomicFile | DirectFile | None = field(default=None, init=False)
     scan: syntax.Scanner | None = field(default=None, init=False)
+    input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit
 
@@ -83,7 +91,8 @@ class Outcome:
 class Pipeline:
     """Reads jobs, corrects their lines in batches, writes and finishes each job in order.
 
-    `output_encoding` None writes each output in its input's encoding (`utf8_output`: UTF-8).
+    `input_encoding` None detects each input's (textio.LineReader); `output_encoding` None writes
+    each output in its input's encoding (`utf8_output`: UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
     `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
     `stdin_name` is the name standard input is shown and scanned under.
@@ -98,9 +107,11 @@ class Pipeline:
         shared: BinaryIO | None = None,
         output_encoding: TextEncoding | None = None,
         utf8_output: bool = False,
+        input_encoding: TextEncoding | None = None,
         progress=None,
         markup: str = "auto",
         stdin_name: str | None = None,
+        done: Callable[[Job], None] | None = None,
     ):
         self.corrector = corrector
         self.output = output
@@ -108,9 +119,11 @@ class Pipeline:
         self.report = report
         self.shared = shared
         self.output_encoding = output_encoding or (UTF8 if utf8_output else None)
+        self.input_encoding = input_encoding
         self.progress = progress
         self.markup = markup
         self.stdin_name = stdin_name
+        self.done = done  # told of each job whose output is complete
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -141,9 +154,13 @@ class Pipeline:
         for job in jobs:
             self._unfinished.append(job)
             try:
+                if job.source is not None and job.output == job.source:
+                    _check_rewritable(job.source)
                 opened = nullcontext(stdin) if job.source is None else job.source.open("rb")
                 with opened as stream:
-                    job.reader = reader = LineReader(stream)
+                    if job.source is not None:
+                        job.input_stat = os.fstat(stream.fileno())
+                    job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
                     before = 0
                     for text in reader:
@@ -158,8 +175,11 @@ class Pipeline:
 
     def _start_output(self, job: Job) -> None:
         if job.output is not None:
-            job.output.parent.mkdir(parents=True, exist_ok=True)
-            job.sink = AtomicFile(job.output)
+            try:
+                job.output.parent.mkdir(parents=True, exist_ok=True)
+                job.sink = open_output(job.output)
+            except OSError as e:
+                raise TextError(f"cannot write {job.output}: {e.strerror}") from None
         stream = job.sink.stream if job.sink else self.shared
         reader, name = job.reader, self._name(job)
         job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
@@ -188,6 +208,10 @@ class Pipeline:
             job.writer.write(correction, line.ending, line.number)
         except TextError as e:
             self._fail(job, f"line {line.number}: {e}")
+        except OSError as e:
+            if job.sink is None:  # the shared output: nothing more can be written anywhere
+                raise
+            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
         if self.progress is not None:
             self.progress.update(line.size)
 
@@ -198,12 +222,20 @@ class Pipeline:
         if end.error is not None:
             self._fail(job, end.error)
             return
-        job.writer.finish()
-        if job.sink:
-            job.sink.commit()
+        try:
+            job.writer.finish()
+            if job.sink:
+                job.sink.commit()
+        except OSError as e:
+            if job.sink is None:
+                raise
+            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
+            return
         self._unfinished.remove(job)
         self.outcome.corrected += 1
         self.outcome.changed += job.changed
+        if self.done is not None:
+            self.done(job)
 
     def _fail(self, job: Job, message: str) -> None:
         job.failed = True
@@ -227,6 +259,12 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _check_rewritable(path: Path) -> None:
+    """--in-place replaces regular files only (not a FIFO, which would also block the read)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise TextError("not a regular file; --in-place rewrites only regular files")
+
+
 def _describe(error: Exception) -> str:
     """One line for the user: 'No such file or directory', 'line 3: not valid UTF-8 text'."""
     if isinstance(error, OSError) and error.strerror:
@@ -234,10 +272,57 @@ def _describe(error: Exception) -> str:
     return str(error)
 
 
+class DoneLog:
+    """What made each output of a tree run, as black's cache does: the input's size and mtime
+    and the run's settings, one JSON line per finished output, in a file in the output folder.
+
+    --resume skips an output only when its line matches the input and settings of this run; an
+    input changed since, another model or other settings, or no line at all: it is done again.
+    """
+
+    NAME = ".electra-correct-done.jsonl"
+
+    def __init__(self, output_dir: Path, settings: str):
+        self.output_dir = output_dir
+        self.path = output_dir / self.NAME
+        self.settings = settings
+
+    def finished(self) -> set[tuple]:
+        """(output, size, mtime_ns, settings) of every output recorded."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return set()
+        records = set()
+        for line in lines:
+            try:
+                r = json.loads(line)
+                records.add((r["output"], r["size"], r["mtime_ns"], r["settings"]))
+            except (ValueError, KeyError, TypeError):  # a line cut short by a crash
+                continue
+        return records
+
+    def key(self, output: Path, source_stat: os.stat_result) -> tuple:
+        relative = output.relative_to(self.output_dir).as_posix()
+        return (relative, source_stat.st_size, source_stat.st_mtime_ns, self.settings)
+
+    def record(self, job: Job) -> None:
+        output, size, mtime, settings = self.key(job.output, job.input_stat)
+        line = json.dumps({"output": output, "size": size, "mtime_ns": mtime, "settings": settings})
+        # Without its line an output is merely redone by --resume, so a failure here is no error.
+        with contextlib.suppress(OSError), self.path.open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+
+# AtomicFile's temporary names: ".{name}.{8 random characters from mkstemp}.tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
 class Tree(NamedTuple):
     jobs: list[Job]
-    skipped: int  # outputs already there (--resume)
+    skipped: int  # outputs already done (--resume)
     binary: list[Path]  # files that are not text, left alone
+    outside: list[Path]  # files that lead outside the input folder (symlinks), left alone
 
 
 def tree_jobs(
@@ -245,28 +330,38 @@ def tree_jobs(
     output_dir: Path | None,
     patterns: Iterable[str] = ("*",),
     exclude: Iterable[str] = (),
-    resume: bool = False,
+    done: DoneLog | None = None,
 ) -> Tree:
     """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
-    under `output_dir` (None: each to the shared output). Hidden files and folders are skipped;
-    an exclude glob matches the path relative to `input_dir` or any one of its parts (`build`,
-    `*.min.md`, `docs/api/*`)."""
-    tree = Tree([], 0, [])
+    under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
+    records as made from the same input and settings are skipped. Hidden files and folders are
+    skipped; an exclude glob matches the path relative to `input_dir` or any one of its parts
+    (`build`, `*.min.md`, `docs/api/*`). Symlinks are followed only inside `input_dir`."""
+    tree = Tree([], 0, [], [])
+    input_root = input_dir.resolve()
     output_root = output_dir.resolve() if output_dir is not None else None
+    finished = done.finished() if done else set()
+    if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
+        for temp in output_dir.rglob(".*.tmp"):
+            if _TEMP_NAME.fullmatch(temp.name) and temp.is_file():
+                temp.unlink()
     paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
     for path in paths:
         relative = path.relative_to(input_dir)
-        if not path.is_file() or (output_root and output_root in path.resolve().parents):
-            continue
         hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
-        if hidden or any(_excludes(glob, relative) for glob in exclude):
+        if hidden or any(_excludes(glob, relative) for glob in exclude) or not path.is_file():
+            continue
+        real = path.resolve()
+        if input_root not in real.parents:
+            tree.outside.append(path)
+            continue
+        if output_root and output_root in real.parents:  # an output folder inside: never read
             continue
         if _is_binary(path):
             tree.binary.append(path)
             continue
         target = output_dir / relative if output_dir is not None else None
-        if resume and target.exists():
-            # Outputs appear only when complete, so an existing one is finished.
+        if done and target.is_file() and done.key(target, path.stat()) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
         tree.jobs.append(Job(path, target))

@@ -8,6 +8,8 @@ each line's ending (LF or CRLF, none on a last line) and blank lines.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import io
 import os
 import queue
@@ -19,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from electra_corrector.sniff import why_not_gb18030
 
 
 class TextError(Exception):
@@ -36,7 +40,10 @@ class TextEncoding:
     @classmethod
     def named(cls, name: str) -> TextEncoding:
         """The encoding a user names (`utf-8-sig`, `utf-16` write a BOM); LookupError if unknown."""
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
+        if not info._is_text_encoding:  # base64, zlib, rot13: bytes-to-bytes or str-to-str
+            raise LookupError(f"{name} is not a text encoding")
+        codec = info.name
         with_bom = {
             "utf-8-sig": ("utf-8", codecs.BOM_UTF8),
             "utf-16": ("utf-16-le", codecs.BOM_UTF16_LE),
@@ -63,69 +70,96 @@ def split_line_ending(line: str) -> tuple[str, str]:
     return line, ""
 
 
+MAX_LINE_BYTES = 10 * 2**20  # a longer line fails its input instead of filling memory
+SNIFF_BYTES = 64 * 2**10  # how much of a seekable input the GB18030 check may look at
+
+
 class LineReader:
     """The lines of a binary stream as str, each ending as in the input ("\\n", "\\r\\n" or none).
 
-    The encoding is taken from a BOM; without one it is UTF-8, or GB18030 when the first line that
-    is not valid UTF-8 comes before any non-ASCII line (ASCII is the same in both, so nothing read
-    so far changes). Lines are read one at a time, so a pipe's lines arrive as they are written.
+    The encoding is taken from a BOM, else from `encoding` when the user named one; else it is
+    UTF-8, or GB18030 when the first line that is not valid UTF-8 comes before any non-ASCII line
+    (ASCII is the same in both, so nothing read so far changes) and it (with what follows, when
+    the input can be read ahead) looks like Chinese text (sniff.py): GB18030 decodes almost any
+    bytes, so Big5, EUC-KR or broken UTF-8 would otherwise come out as garbage. Lines are read
+    one at a time, so a pipe's lines arrive as they are written.
     """
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, encoding: TextEncoding | None = None):
         self.line_number = 0  # of the last line returned
         self.bytes_read = 0
         head = _read_bom(stream)
         bom_encoding = next((e for e in BOM_ENCODINGS if e.bom == head), None)
-        if bom_encoding:
-            self.encoding = bom_encoding
-            self.bytes_read = len(head)
+        if bom_encoding or encoding:
+            if bom_encoding:
+                self.encoding, self.bytes_read = bom_encoding, len(head)
+            else:  # what was read looking for a BOM is text
+                self.encoding = TextEncoding(encoding.codec)  # no BOM in, so none out
+                stream = io.BufferedReader(_Rejoined(head, stream))
             # newline="\n": split only at "\n" and translate nothing, so "\r\n" survives.
             text = io.TextIOWrapper(
-                stream, encoding=bom_encoding.codec, errors=_MARK_INVALID, newline="\n"
+                stream, encoding=self.encoding.codec, errors=_MARK_INVALID, newline="\n"
             )
             self._lines = self._decoded_lines(text)
         else:
             self.encoding = UTF8
-            self._lines = self._sniffed_lines(_byte_lines(head, stream))
+            self._lines = self._sniffed_lines(_byte_lines(head, stream), stream)
 
     def __iter__(self) -> Iterator[str]:
         return self._lines
 
-    def _sniffed_lines(self, raw_lines: Iterator[bytes]) -> Iterator[str]:
+    def _sniffed_lines(self, raw_lines: Iterator[bytes], stream: BinaryIO) -> Iterator[str]:
         all_ascii = True
         for raw in raw_lines:
             self.line_number += 1
             self.bytes_read += len(raw)
+            self._check_length(len(raw))
+            if b"\0" in raw:  # binary, whatever the encoding: say so before judging one
+                raise self._nul()
             try:
                 line = raw.decode(self.encoding.codec)
             except UnicodeDecodeError:
                 if not (all_ascii and self.encoding == UTF8):
                     raise self._not_decodable() from None
+                sample = raw[:SNIFF_BYTES] + _peek(stream, SNIFF_BYTES - len(raw))
+                problem = why_not_gb18030(sample)
+                if problem:
+                    raise TextError(f"line {self.line_number}: {problem}") from None
                 self.encoding = GB18030
                 try:
                     line = raw.decode(GB18030.codec)
                 except UnicodeDecodeError:
-                    raise TextError(
-                        f"line {self.line_number}: neither UTF-8 nor GB18030 text"
-                    ) from None
+                    raise self._not_decodable() from None
             all_ascii = all_ascii and raw.isascii()
             yield self._checked(line)
 
     def _decoded_lines(self, text: io.TextIOWrapper) -> Iterator[str]:
-        for line in iter(text.readline, ""):
+        # A character takes at least one byte, so this many characters bound the line's bytes.
+        for line in iter(lambda: text.readline(MAX_LINE_BYTES + 1), ""):
             self.line_number += 1
+            self._check_length(len(line))
             if _INVALID in line:
                 raise self._not_decodable()
             self.bytes_read += len(line.encode(self.encoding.codec))
             yield self._checked(line)
+
+    def _check_length(self, size: int) -> None:
+        if size > MAX_LINE_BYTES:
+            raise TextError(
+                f"line {self.line_number}: longer than {MAX_LINE_BYTES // 2**20} MB "
+                "without a line break (not text?)"
+            )
 
     def _not_decodable(self) -> TextError:
         return TextError(f"line {self.line_number}: not valid {self.encoding.codec.upper()} text")
 
     def _checked(self, line: str) -> str:
         if "\0" in line:
-            raise TextError(f"line {self.line_number}: contains NUL bytes (a binary file?)")
+            raise self._nul()
         return line
+
+    def _nul(self) -> TextError:
+        return TextError(f"line {self.line_number}: contains NUL bytes (a binary file?)")
 
 
 # The text decoder reads ahead, so a strict one would fail while an earlier line is being read.
@@ -150,13 +184,51 @@ def _read_bom(stream: BinaryIO) -> bytes:
     return head
 
 
+def _peek(stream: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes ahead in a seekable stream, leaving its position; b"" for a pipe."""
+    if size <= 0:
+        return b""
+    try:
+        if not stream.seekable():
+            return b""
+        position = stream.tell()
+        data = stream.read(size)
+        stream.seek(position)
+    except (OSError, ValueError):
+        return b""
+    return data
+
+
+class _Rejoined(io.RawIOBase):
+    """`head`, then the rest of `stream`: bytes already read, put back in front."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        # read1: what a pipe has now, without waiting to fill the buffer.
+        read = getattr(self._stream, "read1", self._stream.read)
+        data = read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _byte_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
     """Lines split at b"\\n", which never occurs inside a UTF-8 or GB18030 character."""
-    # `head` holds BOM-like bytes then one more; only that last one can be b"\n".
-    first = head if head.endswith(b"\n") else head + stream.readline()
+    # `head` holds BOM-like bytes then one more; only that last one can be b"\\n".
+    limit = MAX_LINE_BYTES + 1  # one byte more than allowed, so that too long is seen
+    first = head if head.endswith(b"\n") else head + stream.readline(limit - len(head))
     if first:
         yield first
-        yield from iter(stream.readline, b"")
+        yield from iter(lambda: stream.readline(limit), b"")
 
 
 class LineWriter:
@@ -195,11 +267,13 @@ class AtomicFile:
 
     Written to a temporary file in the same folder, then flushed, fsynced and renamed over `path`
     on `commit()`; `discard()` (or an exception or Ctrl-C inside a `with` block) removes it and
-    leaves `path` as it was. Temporary names start with "." and end with ".tmp".
+    leaves `path` as it was. Temporary names start with "." and end with ".tmp". A symlink at
+    `path` is kept: its target is replaced. The replaced file's mode, owner and group are kept
+    (its other hard links keep the old content: the new file is a new inode).
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path))
         fd, temp = tempfile.mkstemp(
             dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
         )
@@ -211,7 +285,7 @@ class AtomicFile:
             self.stream.flush()
             os.fsync(self.stream.fileno())
             self.stream.close()
-            os.chmod(self._temp, _mode_for(self.path))
+            _take_over_metadata(self._temp, self.path)
             os.replace(self._temp, self.path)
         except BaseException:
             self.discard()
@@ -219,7 +293,9 @@ class AtomicFile:
         _fsync_folder(self.path.parent)
 
     def discard(self) -> None:
-        self.stream.close()
+        # Flushing what is left may fail (a full disk): the file goes anyway.
+        with contextlib.suppress(OSError):
+            self.stream.close()
         self._temp.unlink(missing_ok=True)
 
     def __enter__(self) -> AtomicFile:
@@ -232,14 +308,56 @@ class AtomicFile:
             self.discard()
 
 
-def _mode_for(path: Path) -> int:
-    """Keep the permissions of a file being replaced; a new one gets the usual 0o666 & ~umask."""
+class DirectFile:
+    """Writes straight into a FIFO, device or terminal, which cannot be replaced by renaming.
+
+    Same interface as AtomicFile; what was written cannot be taken back.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.stream: BinaryIO = open(path, "wb")  # noqa: SIM115 (closed on commit or discard)
+
+    def commit(self) -> None:
+        self.stream.close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stream.close()
+
+
+def open_output(path: Path) -> AtomicFile | DirectFile:
+    """Where a whole output goes: a regular file is replaced atomically, anything else (a FIFO,
+    /dev/null, a terminal) is written through. OSError when that is impossible (no folder, a
+    directory, no permission)."""
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    return AtomicFile(path) if stat.S_ISREG(mode) else DirectFile(path)
+
+
+def _take_over_metadata(temp: Path, path: Path) -> None:
+    """Give the new file the mode, owner and group of the one it replaces (a new one gets the
+    usual 0o666 & ~umask). An owner that cannot be kept is an error: the file stays as it was."""
+    try:
+        old = path.stat()
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        os.chmod(temp, 0o666 & ~umask)
+        return
+    new = temp.stat()
+    if (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid):
+        try:
+            os.chown(temp, old.st_uid, old.st_gid)
+        except PermissionError:
+            raise PermissionError(
+                errno.EPERM, "cannot keep its owner and group; left unchanged", str(path)
+            ) from None
+    os.chmod(temp, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
 
 
 def _fsync_folder(folder: Path) -> None:

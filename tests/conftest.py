@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from electra_corrector.cli import main
 from electra_corrector.testing import write_tiny_pair
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -61,3 +64,19 @@ def typo_model_dir(tmp_path_factory) -> Path:
     tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("typo"), discriminator=disc, generator=gen)
+
+
+@pytest.fixture
+def cli(capsysbinary, monkeypatch, eager_model_dir):
+    """Runs main(argv) with the eager tiny model; returns (status, stdout bytes, stderr text)."""
+
+    def run(*argv, stdin: bytes = b""):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            status = main([*map(str, argv), "--model", str(eager_model_dir)])
+        except SystemExit as e:  # argparse: --help, --version, usage errors
+            status = e.code
+        out, err = capsysbinary.readouterr()
+        return status, out, err.decode()
+
+    return run

@@ -7,11 +7,9 @@ test_cli_process.py.
 from __future__ import annotations
 
 import codecs
-import io
 import json
 import os
 import re
-import sys
 
 import pytest
 
@@ -20,6 +18,7 @@ from electra_corrector.charset import is_cjk
 from electra_corrector.cli import main
 from electra_corrector.formats import mark_changes, renderer
 from electra_corrector.result import Correction, Edit
+from electra_corrector.runner import DoneLog
 from tests.encodings import ENCODINGS
 
 SAMPLE = (
@@ -33,24 +32,10 @@ BUSY = "".join(
 )
 
 
-@pytest.fixture
-def cli(capsysbinary, monkeypatch, eager_model_dir):
-    """Runs main(argv) with the eager tiny model; returns (status, stdout bytes, stderr text)."""
-
-    def run(*argv, stdin: bytes = b""):
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        try:
-            status = main([*map(str, argv), "--model", str(eager_model_dir)])
-        except SystemExit as e:  # argparse: --help, --version, usage errors
-            status = e.code
-        out, err = capsysbinary.readouterr()
-        return status, out, err.decode()
-
-    return run
-
-
 def files_under(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """Files under root, but for the record of finished outputs a tree run keeps."""
+    found = (p for p in root.rglob("*") if p.is_file() and p.name != DoneLog.NAME)
+    return sorted(p.relative_to(root).as_posix() for p in found)
 
 
 def test_tree_round_trips_every_encoding_and_line_ending_at_threshold_1(cli, tmp_path):
@@ -171,17 +156,48 @@ def test_glob_selects_files_and_resume_skips_finished_ones(cli, tmp_path):
     (src / "sub").mkdir(parents=True)
     for name in ("x.txt", "sub/y.txt", "sub/z.md"):
         (src / name).write_text("中文\n", encoding="utf-8")
-    (out / "sub").mkdir(parents=True)
-    (out / "sub" / "y.txt").write_text("already done\n")
+    tree = ("--input-dir", src, "--output-dir", out, "--glob", "*.txt", "--threshold", "1")
+    assert cli(*tree)[0] == 0
+    (out / "sub" / "y.txt").write_text("finished by the first run\n")
+    (out / "x.txt").unlink()
 
-    status, _, stderr = cli(
-        "--input-dir", src, "--output-dir", out, "--glob", "*.txt", "--resume", "--threshold", "1"
-    )
+    status, _, stderr = cli(*tree, "--resume")
 
     assert status == 0
     assert files_under(out) == ["sub/y.txt", "x.txt"]
-    assert (out / "sub" / "y.txt").read_text() == "already done\n"
+    assert (out / "sub" / "y.txt").read_text() == "finished by the first run\n"
     assert stderr.strip() == "electra-correct: 1 files corrected, 0 failed, 1 skipped"
+
+
+def test_resume_redoes_outputs_of_changed_inputs_other_settings_or_unknown_runs(cli, tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in "abcd":
+        (src / f"{name}.txt").write_text("中文\n", encoding="utf-8")
+    tree = ("--input-dir", src, "--output-dir", out, "--threshold", "1")
+    assert cli(*tree)[0] == 0
+    (src / "a.txt").write_text("改过的中文\n", encoding="utf-8")  # edited after its output
+    (out / "b.txt").write_text("made by something else\n")
+    (out / DoneLog.NAME).write_text(
+        "\n".join(
+            line for line in (out / DoneLog.NAME).read_text().splitlines() if "b.txt" not in line
+        )
+    )
+    stale_temp = out / ".c.txt.ab12_x9z.tmp"  # left by a run killed with SIGKILL
+    stale_temp.write_text("half")
+
+    status, _, stderr = cli(*tree, "--resume")
+    assert (status, stderr.strip()) == (
+        0,
+        "electra-correct: 2 files corrected, 0 failed, 2 skipped",
+    )
+    assert (out / "a.txt").read_text(encoding="utf-8") == "改过的中文\n"
+    assert (out / "b.txt").read_text(encoding="utf-8") == "中文\n"
+    assert not stale_temp.exists()
+
+    # Other settings (here another threshold): nothing counts as done.
+    status, _, stderr = cli(*tree[:-1], "0.9", "--resume")
+    assert stderr.strip() == "electra-correct: 4 files corrected, 0 failed"
 
 
 def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
@@ -193,7 +209,8 @@ def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
     status, stdout, stderr = cli("--in-place", good, bad)
 
     assert (status, stdout) == (1, b"")
-    assert stderr == f"electra-correct: {bad}: line 2: neither UTF-8 nor GB18030 text\n"
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(f"electra-correct: {bad}: line 2: neither UTF-8 nor recognisably")
     changed = good.read_bytes().decode()
     assert changed != BUSY and len(changed) == len(BUSY)
     assert good.stat().st_mode & 0o777 == 0o640
@@ -305,3 +322,36 @@ def test_jsonl_record_names_file_and_line_only_when_known():
         "edits": [],
     }
     assert "file" not in json.loads(renderer("jsonl")(correction, "", 1, None))
+
+
+TRADITIONAL = "他說這件事很重要。\n我們明天再談吧！\n"
+
+
+def test_big5_is_refused_unless_named_and_then_written_back_as_big5(cli, tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+
+    status, stdout, stderr = cli("--in-place", path)
+    assert (status, stdout) == (1, b"")
+    assert stderr.startswith(f"electra-correct: {path}: line 1: neither UTF-8 nor recognisably")
+    assert path.read_bytes() == TRADITIONAL.encode("big5")
+
+    assert cli("--in-place", path, "--input-encoding", "big5", "--threshold", "1") == (0, b"", "")
+    assert path.read_bytes() == TRADITIONAL.encode("big5")
+    status, stdout, _ = cli(path, "--input-encoding", "big5", "--format", "jsonl")
+    assert status == 0
+    assert [json.loads(line)["source"] for line in stdout.splitlines()] == TRADITIONAL.split()
+
+
+def test_threads_sets_torchs_thread_count(cli, tmp_path):
+    import torch
+
+    path = tmp_path / "a.txt"
+    path.write_text("中文\n", encoding="utf-8")
+    before = torch.get_num_threads()
+    try:
+        wanted = 1 if before != 1 else 2
+        assert cli(path, "--threads", wanted, "--threshold", "1")[0] == 0
+        assert torch.get_num_threads() == wanted
+    finally:
+        torch.set_num_threads(before)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from electra_corrector.cli import main
+from electra_corrector.runner import DoneLog
 
 _SCRIPT = Path(sys.executable).with_name("electra-correct")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "electra_corrector"]
@@ -86,30 +85,46 @@ def write_corpus(root: Path, files: int = 24, lines: int = 15) -> None:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    files = (p for p in root.rglob("*") if p.is_file() and p.name != DoneLog.NAME)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
+
+
+# electra-correct, but the process sends itself SIGINT as its third model call begins: a real
+# Ctrl-C at a point that does not depend on how fast the machine is.
+CTRL_C_AT_THIRD_CALL = """
+import os, signal, sys
+from electra_corrector.cli import main
+from electra_corrector.corrector import Corrector
+original, calls = Corrector.correct_batch, []
+def correct_batch(self, texts):
+    calls.append(1)
+    if len(calls) == 3:
+        os.kill(os.getpid(), signal.SIGINT)
+    return original(self, texts)
+Corrector.correct_batch = correct_batch
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def test_ctrl_c_then_resume_equals_an_uninterrupted_run(tiny_model_dir, tmp_path):
     src, out, reference = tmp_path / "in", tmp_path / "out", tmp_path / "reference"
     write_corpus(src)
     # Batches of one line: each line is corrected the same way whatever else is running.
-    command = [*COMMAND, "--model", str(tiny_model_dir), "--batch-size", "1"]
-    command += ["--input-dir", str(src), "--output-dir", str(out)]
+    argv = ["--model", str(tiny_model_dir), "--batch-size", "1"]
+    argv += ["--input-dir", str(src), "--output-dir", str(out)]
 
-    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=ENV)
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not (out.is_dir() and any(out.rglob("doc*.txt"))):
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(TIMEOUT) == 130
-    finally:
-        proc.kill()
-        proc.wait()
-    assert proc.stderr.read().strip() == "electra-correct: interrupted"
+    interrupted = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT_THIRD_CALL, *argv],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=ENV,
+    )
+    assert interrupted.returncode == 130, interrupted.stderr
+    assert interrupted.stderr.strip() == "electra-correct: interrupted"
+    command = [*COMMAND, *argv]
     partial = outputs(out)
-    assert 0 < len(partial) < 24, "the corpus should take longer than the first file"
+    assert 0 < len(partial) < 24  # two calls of 8 lines each finish the first file
     assert all(name.split("/")[-1].startswith("doc") for name in partial)  # no temp files left
 
     resumed = subprocess.run(
@@ -131,3 +146,19 @@ def test_ctrl_c_then_resume_equals_an_uninterrupted_run(tiny_model_dir, tmp_path
         torch.set_num_threads(threads)
     assert outputs(out) == outputs(reference)
     assert outputs(reference) != outputs(src)  # the engine did change things
+
+
+def test_a_full_or_closed_standard_output_is_one_line(tiny_model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("今天天汽很好。\n" * 50, encoding="utf-8")
+    command = [*COMMAND, "--model", str(tiny_model_dir), str(source)]
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, env=ENV)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "electra-correct: cannot write standard output: No space left on device\n",
+    )
+    closed = subprocess.run(
+        ["bash", "-c", '"$@" >&-', "bash", *command], stderr=subprocess.PIPE, text=True, env=ENV
+    )
+    assert (closed.returncode, closed.stderr) == (2, "electra-correct: standard output is closed\n")

@@ -33,14 +33,16 @@ def test_fixes_the_flagged_typo_at_its_offset_in_a_mixed_batch(handset_dir, gene
         "下个星期，我跟我朋唷打算去法国玩儿。",
         "Version 2.0 ships in 2024 😀 https://example.com/唷",
         "朋唷们" + "好" * 150 + "朋唷",  # longer than the 64-position model: windows
+        "写信到朋唷@例子.中国，朋唷会回信。",
     ]
     results = corrector.correct_batch(texts)
     assert results[0].text == texts[0] and results[0].edits == ()
     assert results[1].text == "下个星期，我跟我朋友打算去法国玩儿。"
     assert [(e.offset, e.wrong, e.right) for e in results[1].edits] == [(9, "唷", "友")]
     assert 0.0 < results[1].edits[0].score <= 1.0
-    # 唷 inside a URL is a CJK char on its own, so it is corrected; nothing else in the line moves.
-    assert results[2].text == texts[2].replace("唷", "友")
+    # 唷 inside a URL or an e-mail address is part of the address, never a typo.
+    assert results[2].text == texts[2] and results[2].edits == ()
+    assert results[4].text == "写信到朋唷@例子.中国，朋友会回信。"
     long = results[3]
     assert long.text == "朋友们" + "好" * 150 + "朋友"
     assert [e.offset for e in long.edits] == [1, len(texts[3]) - 1]
@@ -185,3 +187,21 @@ def test_random_model_keeps_invariants_on_the_builtin_examples(tiny_corrector):
         for edit in result.edits:
             assert result.source[edit.offset] == edit.wrong
             assert result.text[edit.offset] == edit.right
+
+
+def test_protected_spans_cover_urls_and_email_addresses():
+    from electra_corrector.protect import protected_spans
+
+    text = "见https://例子.cn/路径?q=唷。或写信给 张三.li@例子.中国 好吗"
+    protected = "".join(text[i] for i in sorted(protected_spans(text)))
+    assert protected == "https://例子.cn/路径?q=唷张三.li@例子.中国"
+    assert protected_spans("我跟我朋唷打算去法国玩儿。www 和 @ 都不是地址") == set()
+
+
+@pytest.mark.parametrize("texts", ["我门", ["我门", 3], [None], [b"bytes"]])
+def test_batch_api_refuses_a_bare_string_and_non_strings(handset_dir, texts):
+    corrector = Corrector(handset_dir)
+    with pytest.raises(TypeError):
+        corrector.correct_batch(texts)
+    with pytest.raises(TypeError):
+        corrector.propose(texts)

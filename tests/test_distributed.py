@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from electra_corrector import cli, distributed
+from electra_corrector.runner import DoneLog
 
 ray = pytest.importorskip("ray")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -54,7 +55,8 @@ def corpus(tmp_path):
 
 
 def tree(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    files = (p for p in root.rglob("*") if p.is_file() and p.name != DoneLog.NAME)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
 
 
 def test_mirror_is_byte_identical_to_the_cli(ray_runtime, corpus, tmp_path, eager_model_dir):

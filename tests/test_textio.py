@@ -96,7 +96,7 @@ def test_line_ending_split():
     ("data", "message"),
     [
         ("第一行\n".encode() + "第二行\n".encode("gbk"), "line 2: not valid UTF-8"),
-        (b"ok\nok\n\xff\xff\n", "line 3: neither UTF-8 nor GB18030"),
+        (b"ok\nok\n\xff\xff\n", "line 3: neither UTF-8 nor recognisably GB18030"),
         ("中文\n".encode("gbk") + b"\x81\x20\n", "line 2: not valid GB18030"),
         (b"text\n\x89PNG\x00\x00\n", "line 2: contains NUL bytes"),
         (codecs.BOM_UTF16_LE + "一\n二\n".encode("utf-16-le") + b"\x00\xd8\n\x00", "line 3:"),
@@ -200,3 +200,82 @@ def test_prefetcher_respects_batch_size_and_raises_after_the_items():
             assert len(batch) <= 2
             seen += batch
     assert seen == [0, 1, 2, 3, 4]
+
+
+TRADITIONAL = "他說這件事很重要。\n我們明天再談吧！\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (TRADITIONAL.encode("big5"), "line 1: neither UTF-8 nor recognisably GB18030"),
+        ("안녕하세요. 오늘은 날씨가 좋습니다.\n".encode("euc-kr"), "line 1: neither"),
+        ("今日はいい天気ですね。明日は雨でしょう。\n".encode("euc-jp"), "line 1: neither"),
+        ("今日はいい天気ですね。\n".encode("shift_jis"), "line 1: neither"),
+        (
+            b"ascii\n" + "是".encode() + b"\xa0" + "啊！她是我的老师啊！\n".encode(),
+            "line 2: not valid UTF-8",
+        ),
+    ],
+    ids=["big5", "euc-kr", "euc-jp", "shift-jis", "utf-8 with a stray byte"],
+)
+def test_other_legacy_encodings_are_refused_not_read_as_gb18030(data, message):
+    # GB18030 decodes every one of these without an error, into other characters.
+    data.decode("gb18030")
+    with pytest.raises(TextError, match=message):
+        read_all(data)
+
+
+def test_gb18030_evidence_is_read_ahead_in_a_file_but_not_past_a_pipe(tmp_path):
+    # A first line of one rare character is too little to judge; the rest of a file settles it.
+    data = "鑫\n".encode("gbk") + "我们今天去公园散步，然后在饭店吃饭。\n".encode("gbk") * 3
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(data)
+    with path.open("rb") as stream:
+        assert "".join(LineReader(stream)) == data.decode("gbk")
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+    with open(read, "rb") as pipe, pytest.raises(TextError, match="line 1: neither"):
+        list(LineReader(pipe))
+
+
+def test_traditional_chinese_in_gbk_is_still_gb18030():
+    data = TRADITIONAL.encode("gbk")
+    assert read_all(data)[0].encoding == GB18030
+    assert round_trip(data) == data
+
+
+@pytest.mark.parametrize("name", ["big5", "euc-kr", "shift_jis", "utf-16-le", "gb18030"])
+def test_a_named_input_encoding_round_trips(name):
+    text = {"euc-kr": "안녕하세요\r\n세계", "shift_jis": "今日は\n"}.get(name, TRADITIONAL)
+    data = text.encode(name)
+    reader = LineReader(io.BytesIO(data), TextEncoding.named(name))
+    out = io.BytesIO()
+    writer = LineWriter(out, lambda: reader.encoding)
+    lines = list(reader)
+    for line in lines:
+        writer.write(line)
+    writer.finish()
+    assert "".join(lines) == text
+    assert out.getvalue() == data
+
+
+def test_a_named_input_encoding_reports_bad_bytes_at_their_line():
+    with pytest.raises(TextError, match="line 2: not valid BIG5"):
+        read_all_named(b"ok\n\xff\xff\n", "big5")
+
+
+def read_all_named(data: bytes, name: str) -> list[str]:
+    return list(LineReader(io.BytesIO(data), TextEncoding.named(name)))
+
+
+def test_a_line_over_the_limit_fails_without_being_read_whole(monkeypatch):
+    from electra_corrector import textio
+
+    monkeypatch.setattr(textio, "MAX_LINE_BYTES", 1000)
+    with pytest.raises(TextError, match="line 2: longer than"):
+        read_all(b"short\n" + b"x" * 5000)
+    with pytest.raises(TextError, match="line 1: longer than"):
+        read_all_named("長".encode("big5") * 3000, "big5")
+    assert read_all(b"x" * 1000)[1] == ["x" * 1000]
