@@ -67,7 +67,12 @@ from electra_corrector.precision import PRECISIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sighan" / "sighan15_test.tsv"
-SETTINGS = ("engine", "floor", "baseline")  # engine and floor back to back: similar machine load
+SETTINGS = (
+    "engine",
+    "blind",
+    "floor",
+    "baseline",
+)  # engine and floor back to back: similar machine load
 WARMUP_SENTENCES = 8
 HELP_RUNS, FIRST_LINE_RUNS = 5, 3
 CLI_TIMEOUT_S = 600
@@ -113,7 +118,7 @@ def timed(run, warm_up, work, device: str, repeats: int) -> dict:
     return {"seconds": statistics.median(times), "passes": times, "loaded_at": loaded, **counts}
 
 
-def bench_engine(cfg: dict, sentences: list[str]) -> dict:
+def bench_engine(cfg: dict, sentences: list[str], word_knowledge: bool = True) -> dict:
     from electra_corrector import corrector as engine
 
     corrector = engine.Corrector(
@@ -122,6 +127,7 @@ def bench_engine(cfg: dict, sentences: list[str]) -> dict:
         cfg["threshold"],
         batch_size=cfg["batch_size"],
         precision=cfg["precision"],
+        word_knowledge=word_knowledge,
     )
     # Count the engine's flags by wrapping the function it calls, leaving its code untouched.
     flagged = [0]
@@ -296,7 +302,12 @@ def run_child(setting: str, cfg_file: Path) -> None:
     import transformers
 
     transformers.logging.set_verbosity_error()
-    bench = {"engine": bench_engine, "floor": bench_floor, "baseline": bench_baseline}[setting]
+    bench = {
+        "engine": bench_engine,
+        "blind": lambda cfg, sentences: bench_engine(cfg, sentences, word_knowledge=False),
+        "floor": bench_floor,
+        "baseline": bench_baseline,
+    }[setting]
     counts = bench(cfg, sentences)
     load_s = counts.pop("loaded_at") - start
     seconds, chars = counts["seconds"], sum(map(len, sentences))
@@ -468,6 +479,7 @@ def markdown_table(label: str, results: dict, cfg: dict) -> str:
     baseline, fp32 = results.get("baseline/fp32"), results.get("engine/fp32")
     names = {
         "engine": f"electra-correct, batched ({cfg['batch_size']})",
+        "blind": "the same without word knowledge",
         "floor": "floor: bare D + G forward",
         "baseline": "pycorrector-style, one block at a time",
     }
@@ -487,7 +499,7 @@ def markdown_table(label: str, results: dict, cfg: dict) -> str:
             f"| {fmt(r['chars_per_s'], ',.0f')} | {r['flagged']:,} | {fmt(r.get('edits'), ',')} "
             f"| {fmt(ratio(baseline, r), '.1f', '×')} "
             f"| {fmt(ratio(r, floor) if setting != 'baseline' else None, '.2f', '×')} "
-            f"| {fmt(ratio(fp32, r) if setting == 'engine' else None, '.2f', '×')} "
+            f"| {fmt(ratio(fp32, r) if setting in ('engine', 'blind') else None, '.2f', '×')} "
             f"| {fmt(r['peak_rss_mb'], ',.0f', ' MB')} | {fmt(r['load_s'], '.1f', ' s')} |"
         )
     return "\n".join(rows)
@@ -635,6 +647,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads", type=int, metavar="N", help="torch threads in every run (default: torch's)"
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all numbers here")
+    parser.add_argument(
+        "--word-knowledge-cost",
+        action="store_true",
+        help="also time each engine without word knowledge, alternated with it",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-startup", action="store_true", help="no start-up timings")
     parser.add_argument("--corpus-mb", type=float, default=0, metavar="N", help="default: off")
@@ -696,7 +713,8 @@ def measure_model(cfg: dict, args: argparse.Namespace, tmp: Path) -> dict:
         f"baseline flags logit > {logit(cfg['baseline_threshold']):.3g}",
         flush=True,
     )
-    jobs = [(setting, p) for p in args.precisions for setting in ("engine", "floor")]
+    settings = ("engine", "blind", "floor") if args.word_knowledge_cost else ("engine", "floor")
+    jobs = [(setting, p) for p in args.precisions for setting in settings]
     results: dict[str, dict] = {}
     for round_ in range(args.rounds):
         for setting, precision in jobs if round_ % 2 == 0 else reversed(jobs):
