@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,18 @@ from urllib.parse import urlparse
 from electra_corrector.errors import ModelLoadError, ModelNotFoundError
 
 ENV_VAR = "ELECTRA_CORRECT_MODEL"
-PAIR_LAYOUTS = (
-    ("chinese_electra_base_discriminator_pytorch", "chinese_electra_base_generator_pytorch"),
-    ("chinese_electra_small_discriminator_pytorch", "chinese_electra_small_generator_pytorch"),
-    ("discriminator", "generator"),
-)
+PLAIN_LAYOUT = ("discriminator", "generator")
+
+
+def hfl_layout(size: str) -> tuple[str, str]:
+    """The (discriminator, generator) folder names of HFL's released `size` archives."""
+    return (
+        f"chinese_electra_{size}_discriminator_pytorch",
+        f"chinese_electra_{size}_generator_pytorch",
+    )
+
+
+PAIR_LAYOUTS = (hfl_layout("base"), hfl_layout("small"), PLAIN_LAYOUT)
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -192,7 +200,9 @@ def _load_one(cls, name: str, head: str, dtype, local_files_only: bool = False):
     return model.eval()
 
 
-def _load_tokenizer(name: str, local_files_only: bool = False):
+def load_tokenizer(name: str, local_files_only: bool = False):
+    """The fast BERT tokenizer of a model folder (or hub id) holding vocab.txt, checked for the
+    special tokens the engine uses."""
     from transformers import BertTokenizerFast
 
     try:
@@ -209,6 +219,35 @@ def _load_tokenizer(name: str, local_files_only: bool = False):
     if missing:
         raise ModelLoadError(f"the vocab.txt of {name} lacks {', '.join(missing)}")
     return tokenizer
+
+
+def bundled_tokenizer():
+    """The tokenizer over the shipped vocabulary (the one all Chinese ELECTRA models share)."""
+    from electra_corrector.assets import vocab_path
+
+    return load_tokenizer(str(vocab_path().parent))
+
+
+def save_model(
+    model, folder: Path, weights: str = "safetensors", vocab: Path | None = None
+) -> Path:
+    """Write one model folder as the loader reads it: config.json, vocab.txt and weights
+    (model.safetensors, or pytorch_model.bin as older releases ship them)."""
+    import torch
+
+    from electra_corrector.assets import vocab_path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(vocab or vocab_path(), folder / "vocab.txt")
+    if weights == "safetensors":
+        model.save_pretrained(folder)
+    elif weights == "bin":
+        model.config.save_pretrained(folder)
+        torch.save(model.state_dict(), folder / WEIGHT_FILES[1])
+    else:
+        raise ValueError(f"unknown weights format {weights!r}")
+    return folder
 
 
 def _hub_unreachable(source: ModelSource) -> bool:
@@ -249,8 +288,8 @@ def load_models(source: ModelSource, device: str = "cpu", dtype=None) -> LoadedM
 def _load_pair(source: ModelSource, device, dtype, offline: bool) -> LoadedModels:
     from transformers import ElectraForMaskedLM, ElectraForPreTraining
 
-    tokenizer = _load_tokenizer(source.generator, offline)
-    d_vocab = _load_tokenizer(source.discriminator, offline).get_vocab()
+    tokenizer = load_tokenizer(source.generator, offline)
+    d_vocab = load_tokenizer(source.discriminator, offline).get_vocab()
     if d_vocab != tokenizer.get_vocab():
         raise ModelLoadError(
             f"discriminator {source.discriminator} and generator {source.generator} "

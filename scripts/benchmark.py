@@ -548,12 +548,11 @@ def calibrate_flags(discriminator, sentences: list[str], threshold: float, share
     characters spread as a trained model's do (standard deviation FLAG_LOGIT_STD; random weights
     give nearly equal logits) and `share` of them score P(replaced) > threshold."""
     import torch
-    from transformers import BertTokenizerFast
 
-    from electra_corrector.assets import vocab_path
     from electra_corrector.charset import is_cjk
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
     cjk = torch.tensor([is_cjk(t) for t in tokens])
     head = discriminator.discriminator_predictions.dense_prediction
@@ -580,7 +579,7 @@ def build_hfl_model(
     import torch
     from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
-    from electra_corrector.testing import save_model
+    from electra_corrector.loading import hfl_layout, save_model
 
     size, d_shape, g_shape, embedding = HFL_SHAPES[shape]
     common = dict(vocab_size=21128, max_position_embeddings=512, embedding_size=embedding)
@@ -588,8 +587,9 @@ def build_hfl_model(
     disc = ElectraForPreTraining(ElectraConfig(**common, **d_shape)).eval()
     gen = ElectraForMaskedLM(ElectraConfig(**common, **g_shape)).eval()
     calibrate_flags(disc, sentences, threshold, share)
-    save_model(disc, folder / f"chinese_electra_{size}_discriminator_pytorch")
-    save_model(gen, folder / f"chinese_electra_{size}_generator_pytorch")
+    d_dir, g_dir = hfl_layout(size)
+    save_model(disc, folder / d_dir)
+    save_model(gen, folder / g_dir)
 
 
 # ----------------------------------------------------------------------------- main

@@ -56,12 +56,10 @@ def shared_data() -> Path:
 def typo_model_dir(tmp_path_factory) -> Path:
     """A hand-set model that corrects exactly one typo, 唷 -> 友 (我跟我朋唷打算 -> 朋友), so that
     what a command prints can be predicted edit by edit."""
-    from transformers import BertTokenizerFast
-
-    from electra_corrector.assets import vocab_path
+    from electra_corrector.loading import bundled_tokenizer
     from tests.handset import handset_pair
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("typo"), discriminator=disc, generator=gen)
 

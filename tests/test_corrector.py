@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.assets import vocab_path
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.result import Evidence, Proposal
 from electra_corrector.testing import write_tiny_pair
@@ -17,9 +16,9 @@ BLIND = dict(word_knowledge=False)
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # 唷 -> 友 is in the confusion table; 天 -> 友 is not.
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
@@ -59,11 +58,10 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
 
 
 def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
-    from transformers import BertTokenizerFast
-
     from electra_corrector.confusion import TYPO_COUNTS_FILE, write_typo_counts
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
@@ -75,9 +73,9 @@ def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
 
 
 def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_path):
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # D is sure of 唷 (log-odds about 5.6); G likes the original 唷 (9.0) over 友 (8.0).
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)

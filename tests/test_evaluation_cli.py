@@ -19,13 +19,11 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from transformers import BertTokenizerFast
-
-    from electra_corrector.assets import vocab_path
+    from electra_corrector.loading import bundled_tokenizer
     from electra_corrector.testing import write_tiny_pair
     from tests.handset import handset_pair
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
 

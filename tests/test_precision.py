@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from electra_corrector import Corrector
-from electra_corrector.assets import vocab_path
 from electra_corrector.cli import main
 from electra_corrector.errors import CorrectorError
 from electra_corrector.precision import AGREEMENT, PRECISIONS, preferred, unavailable
@@ -22,9 +21,9 @@ def noisy_handset_dir(tmp_path_factory):
     """The hand-set pair (D flags 唷 and 天, G prefers 友, with 有 close behind), with small
     random weights put back into every layer that handset.py silences, so that quantizing
     those layers changes real numbers."""
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友", extra_bias={"有": 6.0})
     generator = torch.Generator().manual_seed(7)
     with torch.no_grad():

@@ -31,9 +31,9 @@ def generated_sentences() -> list[str]:
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from electra_corrector.training.dataset import load_tokenizer
+    from electra_corrector.loading import bundled_tokenizer
 
-    return load_tokenizer()
+    return bundled_tokenizer()
 
 
 @pytest.fixture(scope="module")
