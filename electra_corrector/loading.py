@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -267,17 +268,39 @@ def _hub_unreachable(source: ModelSource) -> bool:
     return False
 
 
+@contextmanager
+def _quiet_transformers():
+    """transformers' warnings and progress bars off while our models load, then as they were:
+    the host process's own logging is not ours to change."""
+    from huggingface_hub import utils as hub_utils
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars, hub_bars_off = (
+        hf_logging.is_progress_bar_enabled(),
+        hub_utils.are_progress_bars_disabled(),
+    )
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+        if not hub_bars_off:
+            hub_utils.enable_progress_bars()
+
+
 def load_models(source: ModelSource, device: str = "cpu", dtype=None) -> LoadedModels:
     """Load D, G and the tokenizer; refuse a pair whose vocabularies differ."""
     import torch
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
     dtype = dtype or torch.float32
     offline = _hub_unreachable(source)
     try:
-        return _load_pair(source, device, dtype, offline)
+        with _quiet_transformers():
+            return _load_pair(source, device, dtype, offline)
     except ModelLoadError as e:
         if offline:
             message = f"{e} (the hub cannot be reached; only the local cache was tried)"
