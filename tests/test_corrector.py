@@ -135,9 +135,17 @@ def test_threshold_one_flags_nothing(handset_dir):
 
 
 def test_max_edits_keeps_the_most_confident(handset_dir):
-    corrector = Corrector(handset_dir, max_edits=1)
-    result = corrector.correct("朋唷和朋唷")
-    assert len(result.edits) == 1
+    corrector = Corrector(handset_dir)
+    source = "朋唷和朋唷和朋唷"
+    proposals = corrector.propose([source])[0]
+    assert len({p.offset for p in proposals}) == 3  # otherwise there is nothing to choose
+    # The middle one made the most confident: the limit must keep it, wherever it stands.
+    ranked = [p._replace(score=0.5 + 0.4 * (p.offset == 4)) for p in proposals]
+    limited = corrector.options.updated(max_edits=1)
+    kept = corrector.apply(source, ranked, limited)
+    assert [(e.offset, e.score) for e in kept.edits] == [(4, 0.9)]
+    assert kept.text == "朋唷和朋友和朋唷"
+    assert len(corrector.apply(source, ranked).edits) == 3
 
 
 def test_pycorrector_shape(handset_dir):
