@@ -12,6 +12,7 @@ weights-only load, and never trust_remote_code.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -74,6 +75,42 @@ class ModelSource:
     @property
     def label(self) -> str:
         return str(self.root) if self.root else f"{self.discriminator} + {self.generator}"
+
+    @property
+    def name(self) -> str:
+        """A name without local paths: the folder's own name, or the hub id."""
+        if self.root:
+            return self.root.name
+        if Path(self.discriminator).exists():
+            return f"{Path(self.discriminator).name}+{Path(self.generator).name}"
+        return self.discriminator
+
+
+def weights_digest(source: ModelSource, length: int = 12) -> str:
+    """A short SHA-256 over both models' weight files (for a hub id, its cached copies), so that a
+    score names the exact weights whatever their folder is called; "unknown" when not found."""
+    digest = hashlib.sha256()
+    for name in (source.discriminator, source.generator):
+        path = _weights_file(name)
+        if path is None:
+            return "unknown"
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:length]
+
+
+def _weights_file(name: str) -> Path | None:
+    folder = Path(name)
+    if folder.is_dir():
+        return next((folder / w for w in WEIGHT_FILES if (folder / w).is_file()), None)
+    from huggingface_hub import try_to_load_from_cache
+
+    for weights in WEIGHT_FILES:
+        cached = try_to_load_from_cache(name, weights)
+        if isinstance(cached, str):
+            return Path(cached)
+    return None
 
 
 @dataclass
