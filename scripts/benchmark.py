@@ -64,9 +64,10 @@ from electra_corrector.evaluation import load_dataset
 from electra_corrector.loading import resolve
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.precision import PRECISIONS
+from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sighan" / "sighan15_test.tsv"
+DEFAULT_DATA = SHARED_DATA / "sighan" / "sighan15_test.tsv"
 SETTINGS = ("engine", "floor", "baseline")  # engine and floor back to back: similar machine load
 WARMUP_SENTENCES = 8
 HELP_RUNS, FIRST_LINE_RUNS = 5, 3

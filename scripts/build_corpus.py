@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from electra_corrector.charset import is_cjk
+from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -291,7 +292,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / ".cache/corpus")
     parser.add_argument("--sources", default=",".join(names), help=f"any of {','.join(names)}")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared/data/corpus")
+    parser.add_argument("--shared", type=Path, default=SHARED_DATA / "corpus")
     args = parser.parse_args()
     wanted = args.sources.split(",")
     unknown = sorted(set(wanted) - set(names))

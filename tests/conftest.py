@@ -11,8 +11,7 @@ import pytest
 
 from electra_corrector.cli import main
 from electra_corrector.testing import write_tiny_pair
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from electra_corrector.training.paths import SHARED_DATA
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +46,9 @@ def eager_model_dir(tiny_model_dir, tmp_path_factory):
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED.is_dir():
+    if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the checkout")
-    return SHARED
+    return SHARED_DATA
 
 
 @pytest.fixture(scope="session")
