@@ -158,3 +158,21 @@ def test_evaluate_runs_in_batches_and_scores_the_texts():
     assert metrics.sentence_correction.tp == 2
     assert metrics.sentence_detection.tp == 3
     assert metrics.false_positives == 1
+
+
+def test_shares_the_model_options_of_electra_correct(handset_dir, data_file, capsys):
+    argv = [str(data_file), "--model", str(handset_dir), "--json", "--no-word-knowledge"]
+    assert main([*argv, "--max-edits-per-sentence", "1", "--threads", "1"]) == 0
+    sig = json.loads(capsys.readouterr().out)["results"][0]["signature"]
+    assert "|max_edits:1|" in sig and "|word_knowledge:False|" in sig
+
+
+def test_console_scripts_share_plumbing_not_each_other():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, electra_corrector.distributed, electra_corrector.evaluation.cli;"
+        "assert 'electra_corrector.cli' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from electra_corrector.argtypes import int_at_least, probability
+from electra_corrector.argtypes import int_at_least
+from electra_corrector.cliutil import USAGE_ERROR, add_model_options, load_corrector, say
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
 from electra_corrector.evaluation.signature import signature
-from electra_corrector.precision import PRECISIONS
 from electra_corrector.textio import open_output
 
 PROG = "electra-correct-eval"
@@ -43,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="convert traditional characters to simplified first (needs: pip install opencc)",
     )
-    parser.add_argument("--model", help="model folder or hub id (default: the bundled model)")
-    parser.add_argument("--threshold", type=probability, help="detection threshold override")
-    parser.add_argument("--batch-size", type=int_at_least(1), default=32)
-    parser.add_argument("--device", help="torch device, e.g. cpu or cuda (default: cpu)")
-    parser.add_argument(
-        "--precision", choices=PRECISIONS, default="auto", help="as electra-correct"
-    )
+    add_model_options(parser)
     parser.add_argument(
         "--limit", type=int_at_least(1), help="score only the first N pairs of each"
     )
@@ -61,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: object) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    say(PROG, f"error: {message}")
+    return USAGE_ERROR
 
 
 def report_rejected(dataset: Dataset) -> None:
@@ -87,7 +81,6 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.pairs:
             return fail(f"{dataset.path}: no usable pairs")
 
-    from electra_corrector import Corrector
     from electra_corrector.errors import CorrectorError
 
     try:  # a temporary file beside it now, so that a bad path fails at once; FILE stays as it
@@ -96,13 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         return fail(f"cannot write {args.errors}: {e.strerror or e}")
     try:
-        corrector = Corrector(
-            model=args.model,
-            device=args.device,
-            threshold=args.threshold,
-            batch_size=args.batch_size,
-            precision=args.precision,
-        )
+        corrector = load_corrector(args)
         runs = [run_one(corrector, dataset, args) for dataset in datasets]
         if errors is not None:
             try:
