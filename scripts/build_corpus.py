@@ -6,7 +6,8 @@ paragraphs or man-page paragraphs, split after 。！？；, long sentences cut 
 8..120 characters, keeping only chunks that are mostly CJK and carry no code or markup residue.
 Sentences are deduplicated exactly across all sources and against the shared corpus
 (../shared/data/corpus). Writes one UTF-8 file per source (one sentence a line) and
-manifest.json to the output folder (git-ignored), and prints a summary table.
+manifest.json to the output folder (git-ignored), and prints a summary table. The shared data's
+corpus/debian_docs_zh.txt (technical docs, one of the training genres) was built with it.
 
     python scripts/build_corpus.py [--out .cache/corpus] [--sources debian-reference,...]
 """
