@@ -162,7 +162,7 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
     pad_id = models.tokenizer.pad_token_id
 
     def prepare(texts):
-        spans = sorted(corrector._spans.build(texts), key=lambda s: len(s.input_ids))
+        spans = corrector.spans(texts)
         batches = []
         for i in range(0, len(spans), size):
             chunk = spans[i : i + size]

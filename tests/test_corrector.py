@@ -211,3 +211,15 @@ def test_batch_api_refuses_a_bare_string_and_non_strings(handset_dir, texts):
         corrector.correct_batch(texts)
     with pytest.raises(TypeError):
         corrector.propose(texts)
+
+
+def test_spans_are_the_model_inputs_shortest_first_owning_each_cjk_char_once(handset_dir):
+    from electra_corrector.alignment import NO_CHAR
+    from electra_corrector.charset import is_cjk
+
+    texts = ["我跟我朋唷打算去法国玩儿。", "好", "Hello 世界, 2024年"]
+    spans = Corrector(handset_dir).spans(texts)
+    assert [len(s.input_ids) for s in spans] == sorted(len(s.input_ids) for s in spans)
+    owned = sorted((s.text_index, c) for s in spans for c in s.char_at if c != NO_CHAR)
+    cjk = sorted((i, c) for i, t in enumerate(texts) for c, ch in enumerate(t) if is_cjk(ch))
+    assert owned == cjk
