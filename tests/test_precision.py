@@ -121,8 +121,16 @@ def test_int8_is_refused_off_the_cpu_and_when_torch_cannot_quantize(monkeypatch)
     assert "NoQEngine" in unavailable("int8", CPU)
 
 
-def test_cli_reports_an_impossible_precision_in_one_line(capsys, noisy_handset_dir):
-    status = main(["--model", str(noisy_handset_dir), "--precision", "int8", "--device", "meta"])
+def test_cli_reports_an_impossible_precision_in_one_line(capsys, noisy_handset_dir, monkeypatch):
+    # A CPU whose torch cannot quantize (the meta device is now refused before any precision).
+    def missing(*args, **kwargs):
+        raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
+
+    monkeypatch.setattr("torch.ao.quantization.quantize_dynamic", missing)
+    status = main(["--model", str(noisy_handset_dir), "--precision", "int8", "--threads", "1"])
     err = capsys.readouterr().err
     assert status == 2
-    assert err == "electra-correct: precision int8 cannot run on meta: int8 runs on CPUs only\n"
+    assert err == (
+        "electra-correct: precision int8 cannot run on cpu: Didn't find engine for operation "
+        "quantized::linear_prepack NoQEngine\n"
+    )
