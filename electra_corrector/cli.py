@@ -14,15 +14,21 @@ import sys
 from pathlib import Path
 
 from electra_corrector import __version__, config
-from electra_corrector.argtypes import int_at_least, probability
+from electra_corrector.cliutil import (
+    INTERRUPTED,
+    OK,
+    SOME_FAILED,
+    USAGE_ERROR,
+    add_model_options,
+    load_corrector,
+    say,
+)
 from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, rendered, renderer
-from electra_corrector.precision import PRECISIONS
 from electra_corrector.runner import DoneLog, Job, Outcome, Pipeline, tree_jobs
 from electra_corrector.syntax import SYNTAXES
 from electra_corrector.textio import TextEncoding, open_output, private_stdin
 
 PROG = "electra-correct"
-OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
 BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
 
 DESCRIPTION = """\
@@ -153,63 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.set_defaults(include=None)  # the settings' globs, which --glob replaces
     return parser
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """The options load_corrector reads; electra-correct-ray shares them."""
-    model = parser.add_argument_group("model")
-    model.add_argument(
-        "--model", metavar="DIR", help="model folder or hub id (default: data/electra_models)"
-    )
-    model.add_argument("--device", help="torch device: cpu (default), cuda, cuda:1, mps")
-    model.add_argument(
-        "--precision",
-        choices=PRECISIONS,
-        default="auto",
-        help="auto (default): fp16 on CUDA, bf16 on CPUs with bf16 instructions, else fp32",
-    )
-    model.add_argument(
-        "--threshold",
-        type=probability,
-        metavar="P",
-        help="flag a character when P(replaced) > P (default: the model's); 1 changes nothing",
-    )
-    model.add_argument(
-        "--batch-size",
-        type=int_at_least(1),
-        default=32,
-        metavar="N",
-        help="lines per model call (default: 32)",
-    )
-    model.add_argument(
-        "--threads", type=int_at_least(1), metavar="N", help="CPU threads for torch (default: all)"
-    )
-    model.add_argument(
-        "--max-edits-per-sentence",
-        type=int_at_least(0),
-        metavar="N",
-        help="keep only the N most confident edits per line (0: no limit)",
-    )
-    words = parser.add_argument_group("your words")
-    words.add_argument(
-        "--protect",
-        type=Path,
-        metavar="FILE",
-        help="terms never edited wherever they occur (names, product and domain terms), one a line",
-    )
-    words.add_argument(
-        "--confusions",
-        type=Path,
-        metavar="FILE",
-        help="extra confusions to consider, 'wrong right' a line (characters or equal-length "
-        "words, e.g. 期代 期待)",
-    )
-    words.add_argument(
-        "--no-word-knowledge",
-        action="store_true",
-        help="decide on the models' evidence alone, without the shipped word list and "
-        "character trigram model",
-    )
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -431,34 +380,6 @@ def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | Non
     return outcome
 
 
-def load_corrector(args: argparse.Namespace):
-    from electra_corrector.corrector import Corrector
-    from electra_corrector.userdict import read_confusions, read_terms
-
-    overrides = {}
-    if args.max_edits_per_sentence is not None:
-        overrides["max_edits"] = args.max_edits_per_sentence
-    if args.protect is not None:  # a file, or a settings file's list of terms
-        protect = args.protect
-        overrides["extra_protect"] = read_terms(protect) if isinstance(protect, Path) else protect
-    if args.confusions is not None:
-        overrides["extra_confusions"] = read_confusions(args.confusions)
-    if args.no_word_knowledge:
-        overrides["word_knowledge"] = False
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    return Corrector(
-        model=args.model,
-        device=args.device,
-        threshold=args.threshold,
-        batch_size=args.batch_size,
-        precision=args.precision,
-        **overrides,
-    )
-
-
 def _progress_bar(jobs: list[Job] | None, unwanted: bool):
     """A tqdm bar on stderr counting input bytes: for files, and only where someone watches."""
     if jobs is None or unwanted or not sys.stderr.isatty():
@@ -470,5 +391,4 @@ def _progress_bar(jobs: list[Job] | None, unwanted: bool):
 
 
 def _say(message: str) -> None:
-    if sys.stderr is not None:  # with no stderr, print would write to stdout instead
-        print(f"{PROG}: {message}", file=sys.stderr)
+    say(PROG, message)

@@ -39,9 +39,6 @@ class ConfusionTable:
     def is_confusable(self, wrong: str, right: str) -> bool:
         return right in self._pairs.get(wrong, ())
 
-    def __len__(self) -> int:
-        return len(self._pairs)
-
 
 def _parse(text: str) -> dict[str, str]:
     pairs = {}

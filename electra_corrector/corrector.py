@@ -118,6 +118,11 @@ class Corrector:
         texts = _text_list(texts)
         return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
 
+    def spans(self, texts: list[str]) -> list[Span]:
+        """The model inputs `texts` are cut into, shortest first, as propose() runs them (public
+        so that a benchmark can time bare forward passes on exactly these inputs)."""
+        return sorted(self._spans.build(_text_list(texts)), key=lambda s: len(s.input_ids))
+
     def propose(self, texts: list[str]) -> list[list[Proposal]]:
         """Every substitute the models put forward in each text, before the accept rule.
 
@@ -129,7 +134,7 @@ class Corrector:
         texts = _text_list(texts)
         found: list[dict[int, list[Proposal]]] = [{} for _ in texts]
         if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
-            spans = sorted(self._spans.build(texts), key=lambda s: len(s.input_ids))
+            spans = self.spans(texts)
             with torch.inference_mode():
                 for i in range(0, len(spans), self.batch_size):
                     self._propose_spans(texts, spans[i : i + self.batch_size], found)

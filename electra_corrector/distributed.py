@@ -16,13 +16,19 @@ import argparse
 import io
 import logging
 import os
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from electra_corrector import __version__
-from electra_corrector.cli import add_model_options, load_corrector
+from electra_corrector.cliutil import (
+    OK,
+    SOME_FAILED,
+    USAGE_ERROR,
+    add_model_options,
+    load_corrector,
+    say,
+)
 from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, renderer
 from electra_corrector.textio import (
     UTF8,
@@ -34,7 +40,6 @@ from electra_corrector.textio import (
 )
 
 PROG = "electra-correct-ray"
-OK, SOME_FAILED, USAGE_ERROR = 0, 1, 2
 INSTALL_HINT = "pip install 'electra-correct[ray]'"
 # Lines per block and per actor call, in model batches (--batch-size): correct_batch sorts them
 # by length before cutting model batches, so several batches' worth pad less than one; blocks
@@ -419,4 +424,4 @@ def _parquet_rows(parser: argparse.ArgumentParser, args: argparse.Namespace):
 
 
 def _say(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    say(PROG, message)

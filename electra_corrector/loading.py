@@ -12,10 +12,13 @@ weights-only load, and never trust_remote_code.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import shutil
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,11 +26,18 @@ from urllib.parse import urlparse
 from electra_corrector.errors import ModelLoadError, ModelNotFoundError
 
 ENV_VAR = "ELECTRA_CORRECT_MODEL"
-PAIR_LAYOUTS = (
-    ("chinese_electra_base_discriminator_pytorch", "chinese_electra_base_generator_pytorch"),
-    ("chinese_electra_small_discriminator_pytorch", "chinese_electra_small_generator_pytorch"),
-    ("discriminator", "generator"),
-)
+PLAIN_LAYOUT = ("discriminator", "generator")
+
+
+def hfl_layout(size: str) -> tuple[str, str]:
+    """The (discriminator, generator) folder names of HFL's released `size` archives."""
+    return (
+        f"chinese_electra_{size}_discriminator_pytorch",
+        f"chinese_electra_{size}_generator_pytorch",
+    )
+
+
+PAIR_LAYOUTS = (hfl_layout("base"), hfl_layout("small"), PLAIN_LAYOUT)
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -65,6 +75,42 @@ class ModelSource:
     @property
     def label(self) -> str:
         return str(self.root) if self.root else f"{self.discriminator} + {self.generator}"
+
+    @property
+    def name(self) -> str:
+        """A name without local paths: the folder's own name, or the hub id."""
+        if self.root:
+            return self.root.name
+        if Path(self.discriminator).exists():
+            return f"{Path(self.discriminator).name}+{Path(self.generator).name}"
+        return self.discriminator
+
+
+def weights_digest(source: ModelSource, length: int = 12) -> str:
+    """A short SHA-256 over both models' weight files (for a hub id, its cached copies), so that a
+    score names the exact weights whatever their folder is called; "unknown" when not found."""
+    digest = hashlib.sha256()
+    for name in (source.discriminator, source.generator):
+        path = _weights_file(name)
+        if path is None:
+            return "unknown"
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:length]
+
+
+def _weights_file(name: str) -> Path | None:
+    folder = Path(name)
+    if folder.is_dir():
+        return next((folder / w for w in WEIGHT_FILES if (folder / w).is_file()), None)
+    from huggingface_hub import try_to_load_from_cache
+
+    for weights in WEIGHT_FILES:
+        cached = try_to_load_from_cache(name, weights)
+        if isinstance(cached, str):
+            return Path(cached)
+    return None
 
 
 @dataclass
@@ -192,7 +238,9 @@ def _load_one(cls, name: str, head: str, dtype, local_files_only: bool = False):
     return model.eval()
 
 
-def _load_tokenizer(name: str, local_files_only: bool = False):
+def load_tokenizer(name: str, local_files_only: bool = False):
+    """The fast BERT tokenizer of a model folder (or hub id) holding vocab.txt, checked for the
+    special tokens the engine uses."""
     from transformers import BertTokenizerFast
 
     try:
@@ -209,6 +257,35 @@ def _load_tokenizer(name: str, local_files_only: bool = False):
     if missing:
         raise ModelLoadError(f"the vocab.txt of {name} lacks {', '.join(missing)}")
     return tokenizer
+
+
+def bundled_tokenizer():
+    """The tokenizer over the shipped vocabulary (the one all Chinese ELECTRA models share)."""
+    from electra_corrector.assets import vocab_path
+
+    return load_tokenizer(str(vocab_path().parent))
+
+
+def save_model(
+    model, folder: Path, weights: str = "safetensors", vocab: Path | None = None
+) -> Path:
+    """Write one model folder as the loader reads it: config.json, vocab.txt and weights
+    (model.safetensors, or pytorch_model.bin as older releases ship them)."""
+    import torch
+
+    from electra_corrector.assets import vocab_path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(vocab or vocab_path(), folder / "vocab.txt")
+    if weights == "safetensors":
+        model.save_pretrained(folder)
+    elif weights == "bin":
+        model.config.save_pretrained(folder)
+        torch.save(model.state_dict(), folder / WEIGHT_FILES[1])
+    else:
+        raise ValueError(f"unknown weights format {weights!r}")
+    return folder
 
 
 def _hub_unreachable(source: ModelSource) -> bool:
@@ -228,17 +305,39 @@ def _hub_unreachable(source: ModelSource) -> bool:
     return False
 
 
+@contextmanager
+def _quiet_transformers():
+    """transformers' warnings and progress bars off while our models load, then as they were:
+    the host process's own logging is not ours to change."""
+    from huggingface_hub import utils as hub_utils
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars, hub_bars_off = (
+        hf_logging.is_progress_bar_enabled(),
+        hub_utils.are_progress_bars_disabled(),
+    )
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+        if not hub_bars_off:
+            hub_utils.enable_progress_bars()
+
+
 def load_models(source: ModelSource, device: str = "cpu", dtype=None) -> LoadedModels:
     """Load D, G and the tokenizer; refuse a pair whose vocabularies differ."""
     import torch
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
     dtype = dtype or torch.float32
     offline = _hub_unreachable(source)
     try:
-        return _load_pair(source, device, dtype, offline)
+        with _quiet_transformers():
+            return _load_pair(source, device, dtype, offline)
     except ModelLoadError as e:
         if offline:
             message = f"{e} (the hub cannot be reached; only the local cache was tried)"
@@ -249,8 +348,8 @@ def load_models(source: ModelSource, device: str = "cpu", dtype=None) -> LoadedM
 def _load_pair(source: ModelSource, device, dtype, offline: bool) -> LoadedModels:
     from transformers import ElectraForMaskedLM, ElectraForPreTraining
 
-    tokenizer = _load_tokenizer(source.generator, offline)
-    d_vocab = _load_tokenizer(source.discriminator, offline).get_vocab()
+    tokenizer = load_tokenizer(source.generator, offline)
+    d_vocab = load_tokenizer(source.discriminator, offline).get_vocab()
     if d_vocab != tokenizer.get_vocab():
         raise ModelLoadError(
             f"discriminator {source.discriminator} and generator {source.generator} "

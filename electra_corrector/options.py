@@ -9,6 +9,7 @@ from pathlib import Path
 
 from electra_corrector.errors import SettingsError
 from electra_corrector.result import Evidence
+from electra_corrector.textio import AtomicFile
 
 SETTINGS_FILE = "corrector_config.json"
 
@@ -128,10 +129,9 @@ class CorrectorOptions:
 
     def save(self, folder: Path, **extra) -> Path:
         path = Path(folder) / SETTINGS_FILE
-        path.write_text(
-            json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        text = json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n"
+        with AtomicFile(path) as out:  # a model folder never holds half a config
+            out.stream.write(text.encode("utf-8"))
         return path
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from electra_corrector.assets import vocab_path
+from electra_corrector.loading import PLAIN_LAYOUT, hfl_layout, save_model
 
-HFL_DIRS = (
-    "chinese_electra_small_discriminator_pytorch",
-    "chinese_electra_small_generator_pytorch",
-)
+HFL_DIRS = hfl_layout("small")
 
 
 def tiny_config(max_positions: int = 64, **overrides):
@@ -39,25 +35,6 @@ def build_tiny_models(seed: int = 0, max_positions: int = 64, **overrides):
     return ElectraForPreTraining(config).eval(), ElectraForMaskedLM(config).eval()
 
 
-def save_model(
-    model, folder: Path, weights: str = "safetensors", vocab: Path | None = None
-) -> Path:
-    """Write config.json, vocab.txt and weights (model.safetensors or pytorch_model.bin)."""
-    import torch
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(vocab or vocab_path(), folder / "vocab.txt")
-    if weights == "safetensors":
-        model.save_pretrained(folder)
-    elif weights == "bin":
-        model.config.save_pretrained(folder)
-        torch.save(model.state_dict(), folder / "pytorch_model.bin")
-    else:
-        raise ValueError(f"unknown weights format {weights!r}")
-    return folder
-
-
 def write_tiny_pair(
     root: Path,
     layout: str = "plain",
@@ -71,7 +48,7 @@ def write_tiny_pair(
     root = Path(root)
     if discriminator is None or generator is None:
         discriminator, generator = build_tiny_models(seed, max_positions)
-    d_dir, g_dir = ("discriminator", "generator") if layout == "plain" else HFL_DIRS
+    d_dir, g_dir = PLAIN_LAYOUT if layout == "plain" else HFL_DIRS
     save_model(discriminator, root / d_dir, weights)
     save_model(generator, root / g_dir, weights)
     return root

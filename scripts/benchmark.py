@@ -64,15 +64,12 @@ from electra_corrector.evaluation import load_dataset
 from electra_corrector.loading import resolve
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.precision import PRECISIONS
+from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sighan" / "sighan15_test.tsv"
-SETTINGS = (
-    "engine",
-    "blind",
-    "floor",
-    "baseline",
-)  # engine and floor back to back: similar machine load
+DEFAULT_DATA = SHARED_DATA / "sighan" / "sighan15_test.tsv"
+# engine and floor back to back: similar machine load; blind: the engine without word knowledge
+SETTINGS = ("engine", "blind", "floor", "baseline")
 WARMUP_SENTENCES = 8
 HELP_RUNS, FIRST_LINE_RUNS = 5, 3
 CLI_TIMEOUT_S = 600
@@ -167,7 +164,7 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
     pad_id = models.tokenizer.pad_token_id
 
     def prepare(texts):
-        spans = sorted(corrector._spans.build(texts), key=lambda s: len(s.input_ids))
+        spans = corrector.spans(texts)
         batches = []
         for i in range(0, len(spans), size):
             chunk = spans[i : i + size]
@@ -560,12 +557,11 @@ def calibrate_flags(discriminator, sentences: list[str], threshold: float, share
     characters spread as a trained model's do (standard deviation FLAG_LOGIT_STD; random weights
     give nearly equal logits) and `share` of them score P(replaced) > threshold."""
     import torch
-    from transformers import BertTokenizerFast
 
-    from electra_corrector.assets import vocab_path
     from electra_corrector.charset import is_cjk
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
     cjk = torch.tensor([is_cjk(t) for t in tokens])
     head = discriminator.discriminator_predictions.dense_prediction
@@ -592,7 +588,7 @@ def build_hfl_model(
     import torch
     from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
-    from electra_corrector.testing import save_model
+    from electra_corrector.loading import hfl_layout, save_model
 
     size, d_shape, g_shape, embedding = HFL_SHAPES[shape]
     common = dict(vocab_size=21128, max_position_embeddings=512, embedding_size=embedding)
@@ -600,8 +596,9 @@ def build_hfl_model(
     disc = ElectraForPreTraining(ElectraConfig(**common, **d_shape)).eval()
     gen = ElectraForMaskedLM(ElectraConfig(**common, **g_shape)).eval()
     calibrate_flags(disc, sentences, threshold, share)
-    save_model(disc, folder / f"chinese_electra_{size}_discriminator_pytorch")
-    save_model(gen, folder / f"chinese_electra_{size}_generator_pytorch")
+    d_dir, g_dir = hfl_layout(size)
+    save_model(disc, folder / d_dir)
+    save_model(gen, folder / g_dir)
 
 
 # ----------------------------------------------------------------------------- main

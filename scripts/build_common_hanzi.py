@@ -16,6 +16,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from electra_corrector.training.paths import SHARED_DATA
+
 GENRES = (
     "peoples_daily_1998_01",
     "product_reviews",
@@ -32,9 +34,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=1500)
-    parser.add_argument(
-        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/corpus"
-    )
+    parser.add_argument("--corpus", type=Path, default=SHARED_DATA / "corpus")
     args = parser.parse_args()
     counts: Counter = Counter()
     for genre in GENRES:

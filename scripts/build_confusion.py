@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from electra_corrector.charset import is_cjk
+from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +46,7 @@ def read_tables(folder: Path) -> dict[str, set[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared/data/confusion")
+    parser.add_argument("--shared", type=Path, default=SHARED_DATA / "confusion")
     parser.add_argument("--out", type=Path, default=ROOT / "electra_corrector/data/confusion.txt")
     args = parser.parse_args()
     pairs = read_tables(args.shared)

@@ -6,7 +6,8 @@ paragraphs or man-page paragraphs, split after 。！？；, long sentences cut 
 8..120 characters, keeping only chunks that are mostly CJK and carry no code or markup residue.
 Sentences are deduplicated exactly across all sources and against the shared corpus
 (../shared/data/corpus). Writes one UTF-8 file per source (one sentence a line) and
-manifest.json to the output folder (git-ignored), and prints a summary table.
+manifest.json to the output folder (git-ignored), and prints a summary table. The shared data's
+corpus/debian_docs_zh.txt (technical docs, one of the training genres) was built with it.
 
     python scripts/build_corpus.py [--out .cache/corpus] [--sources debian-reference,...]
 """
@@ -26,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from electra_corrector.charset import is_cjk
+from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -291,7 +293,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / ".cache/corpus")
     parser.add_argument("--sources", default=",".join(names), help=f"any of {','.join(names)}")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared/data/corpus")
+    parser.add_argument("--shared", type=Path, default=SHARED_DATA / "corpus")
     args = parser.parse_args()
     wanted = args.sources.split(",")
     unknown = sorted(set(wanted) - set(names))

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
 from electra_corrector.training.dataset import pair_splits
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from electra_corrector.training.paths import SHARED_DATA
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=Path("data/electra_models"))
-    parser.add_argument("--sighan", type=Path, default=SHARED / "sighan")
+    parser.add_argument("--sighan", type=Path, default=SHARED_DATA / "sighan")
     args = parser.parse_args(argv)
     train, _ = pair_splits(args.sighan)
     counts = count_typos(train)

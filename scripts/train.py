@@ -220,6 +220,7 @@ def main(argv=None) -> dict:
         return export_checkpoint(args)
 
     from electra_corrector.confusion import default_table
+    from electra_corrector.loading import bundled_tokenizer
     from electra_corrector.training import dataset, models
     from electra_corrector.training.batches import BatchSampler
     from electra_corrector.training.corruption import Corruptor, cjk_counts
@@ -227,7 +228,7 @@ def main(argv=None) -> dict:
 
     run_dir = Path("runs") / args.name
     started = time.time()
-    tokenizer = dataset.load_tokenizer()
+    tokenizer = bundled_tokenizer()
     vocab = tokenizer.get_vocab()
     text = text_splits(args)
     print(f"text: {json.dumps(text.stats, ensure_ascii=False)}", flush=True)

@@ -11,8 +11,7 @@ import pytest
 
 from electra_corrector.cli import main
 from electra_corrector.testing import write_tiny_pair
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from electra_corrector.training.paths import SHARED_DATA
 
 
 @pytest.fixture(scope="session")
@@ -49,21 +48,19 @@ def eager_model_dir(tiny_model_dir, tmp_path_factory):
 
 @pytest.fixture
 def shared_data() -> Path:
-    if not SHARED.is_dir():
+    if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the checkout")
-    return SHARED
+    return SHARED_DATA
 
 
 @pytest.fixture(scope="session")
 def typo_model_dir(tmp_path_factory) -> Path:
     """A hand-set model that corrects exactly one typo, 唷 -> 友 (我跟我朋唷打算 -> 朋友), so that
     what a command prints can be predicted edit by edit."""
-    from transformers import BertTokenizerFast
-
-    from electra_corrector.assets import vocab_path
+    from electra_corrector.loading import bundled_tokenizer
     from tests.handset import handset_pair
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("typo"), discriminator=disc, generator=gen)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.assets import vocab_path
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.result import Evidence, Proposal
 from electra_corrector.testing import write_tiny_pair
@@ -17,9 +16,9 @@ BLIND = dict(word_knowledge=False)
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # 唷 -> 友 is in the confusion table; 天 -> 友 is not.
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
@@ -59,11 +58,10 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
 
 
 def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
-    from transformers import BertTokenizerFast
-
     from electra_corrector.confusion import TYPO_COUNTS_FILE, write_typo_counts
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
@@ -75,9 +73,9 @@ def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
 
 
 def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_path):
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     # D is sure of 唷 (log-odds about 5.6); G likes the original 唷 (9.0) over 友 (8.0).
     disc, gen = handset_pair(tokenizer, flagged="唷", preferred="友", extra_bias={"唷": 9.0})
     write_tiny_pair(tmp_path, discriminator=disc, generator=gen)
@@ -137,9 +135,17 @@ def test_threshold_one_flags_nothing(handset_dir):
 
 
 def test_max_edits_keeps_the_most_confident(handset_dir):
-    corrector = Corrector(handset_dir, max_edits=1)
-    result = corrector.correct("朋唷和朋唷")
-    assert len(result.edits) == 1
+    corrector = Corrector(handset_dir)
+    source = "朋唷和朋唷和朋唷"
+    proposals = corrector.propose([source])[0]
+    assert len({p.offset for p in proposals}) == 3  # otherwise there is nothing to choose
+    # The middle one made the most confident: the limit must keep it, wherever it stands.
+    ranked = [p._replace(score=0.5 + 0.4 * (p.offset == 4)) for p in proposals]
+    limited = corrector.options.updated(max_edits=1)
+    kept = corrector.apply(source, ranked, limited)
+    assert [(e.offset, e.score) for e in kept.edits] == [(4, 0.9)]
+    assert kept.text == "朋唷和朋友和朋唷"
+    assert len(corrector.apply(source, ranked).edits) == 3
 
 
 def test_pycorrector_shape(handset_dir):
@@ -205,3 +211,15 @@ def test_batch_api_refuses_a_bare_string_and_non_strings(handset_dir, texts):
         corrector.correct_batch(texts)
     with pytest.raises(TypeError):
         corrector.propose(texts)
+
+
+def test_spans_are_the_model_inputs_shortest_first_owning_each_cjk_char_once(handset_dir):
+    from electra_corrector.alignment import NO_CHAR
+    from electra_corrector.charset import is_cjk
+
+    texts = ["我跟我朋唷打算去法国玩儿。", "好", "Hello 世界, 2024年"]
+    spans = Corrector(handset_dir).spans(texts)
+    assert [len(s.input_ids) for s in spans] == sorted(len(s.input_ids) for s in spans)
+    owned = sorted((s.text_index, c) for s in spans for c in s.char_at if c != NO_CHAR)
+    cjk = sorted((i, c) for i, t in enumerate(texts) for c, ch in enumerate(t) if is_cjk(ch))
+    assert owned == cjk

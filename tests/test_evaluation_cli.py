@@ -7,6 +7,7 @@ import pytest
 from electra_corrector.evaluation import evaluate
 from electra_corrector.evaluation.cli import main
 from electra_corrector.result import Correction
+from electra_corrector.testing import write_tiny_pair
 
 # The hand-set model flags 唷 and 天 and proposes 友, which the confusion table allows for 唷 only.
 PAIRS = [
@@ -19,13 +20,10 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from transformers import BertTokenizerFast
-
-    from electra_corrector.assets import vocab_path
-    from electra_corrector.testing import write_tiny_pair
+    from electra_corrector.loading import bundled_tokenizer
     from tests.handset import handset_pair
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友")
     return write_tiny_pair(tmp_path_factory.mktemp("handset"), discriminator=disc, generator=gen)
 
@@ -52,13 +50,52 @@ def test_json_report_errors_file_and_rejected_pairs(handset_dir, data_file, tmp_
     assert result["rejected"] == [f"{data_file}:5: source has 2 characters, target 3"]
     assert "left out 1 of 5 pairs" in err and f"{data_file}:5:" in err
     sig = result["signature"]
-    assert sig.startswith("electra-correct:") and f"|model:{handset_dir}|" in sig
+    assert sig.startswith("electra-correct:") and f"|model:{handset_dir.name}|weights:" in sig
     assert "|threshold:" in sig and "|data:pairs.tsv|format:tsv|t2s:no|n:4|" in sig
     assert sig.endswith(f"|sha1:{result['sha1']}") and len(result["sha1"]) == 40
 
     wrong = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
     assert [(w["index"], w["prediction"]) for w in wrong] == [(2, "对不气"), (3, "友，你好")]
     assert wrong[1]["edits"][0]["offset"] == 0 and wrong[1]["edits"][0]["right"] == "友"
+
+
+def signature_fields(data_file, model, capsys) -> dict[str, str]:
+    assert main([str(data_file), "--model", str(model), "--json", "--precision", "fp32"]) == 0
+    sig = json.loads(capsys.readouterr().out)["results"][0]["signature"]
+    return dict(field.split(":", 1) for field in sig.split("|"))
+
+
+def test_signature_is_portable_and_names_the_exact_weights(
+    handset_dir, data_file, tmp_path, capsys
+):
+    import shutil
+
+    import torch
+    import transformers
+
+    fields = signature_fields(data_file, handset_dir, capsys)
+    assert "/" not in "".join(fields.values())  # no local paths to leak or to differ
+    assert (fields["torch"], fields["transformers"]) == (
+        torch.__version__,
+        transformers.__version__,
+    )
+    assert (fields["device"], fields["precision"]) == ("cpu", "fp32")
+    assert len(fields["weights"]) == 12 and int(fields["weights"], 16) >= 0
+    # The same weights under another name keep their hash; other weights change it.
+    shutil.copytree(handset_dir, tmp_path / "renamed")
+    renamed = signature_fields(data_file, tmp_path / "renamed", capsys)
+    assert renamed["model"] == "renamed" and renamed["weights"] == fields["weights"]
+    other = signature_fields(data_file, write_tiny_pair(tmp_path / "other", seed=1), capsys)
+    assert other["weights"] != fields["weights"]
+
+
+def test_errors_file_is_left_alone_when_the_model_does_not_load(data_file, tmp_path, capsys):
+    errors = tmp_path / "errors.jsonl"
+    errors.write_text("yesterday's errors\n", encoding="utf-8")
+    argv = [str(data_file), "--model", str(tmp_path / "no-such-model"), "--errors", str(errors)]
+    assert main(argv) == 2
+    assert errors.read_text(encoding="utf-8") == "yesterday's errors\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["errors.jsonl", "pairs.tsv"]
 
 
 def test_table_report_with_limit(handset_dir, data_file, capsys):
@@ -121,3 +158,21 @@ def test_evaluate_runs_in_batches_and_scores_the_texts():
     assert metrics.sentence_correction.tp == 2
     assert metrics.sentence_detection.tp == 3
     assert metrics.false_positives == 1
+
+
+def test_shares_the_model_options_of_electra_correct(handset_dir, data_file, capsys):
+    argv = [str(data_file), "--model", str(handset_dir), "--json", "--no-word-knowledge"]
+    assert main([*argv, "--max-edits-per-sentence", "1", "--threads", "1"]) == 0
+    sig = json.loads(capsys.readouterr().out)["results"][0]["signature"]
+    assert "|max_edits:1|" in sig and "|word_knowledge:False|" in sig
+
+
+def test_console_scripts_share_plumbing_not_each_other():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, electra_corrector.distributed, electra_corrector.evaluation.cli;"
+        "assert 'electra_corrector.cli' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,13 +1,13 @@
 """The metrics on the whole SIGHAN-15 test set, checked against a naive re-computation."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from electra_corrector.evaluation import compute_metrics, load_dataset
+from electra_corrector.training.paths import SHARED_DATA
 
-SIGHAN15_TEST = Path(__file__).parents[2] / "shared/data/sighan/sighan15_test.tsv"
+SIGHAN15_TEST = SHARED_DATA / "sighan" / "sighan15_test.tsv"
 
 pytestmark = pytest.mark.skipif(not SIGHAN15_TEST.is_file(), reason="shared data not present")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from electra_corrector.errors import ModelLoadError, ModelNotFoundError
-from electra_corrector.loading import HOW_TO_GET, find_pair, load_models, resolve
-from electra_corrector.testing import HFL_DIRS, build_tiny_models, save_model, write_tiny_pair
+from electra_corrector.loading import HOW_TO_GET, find_pair, load_models, resolve, save_model
+from electra_corrector.testing import HFL_DIRS, build_tiny_models, write_tiny_pair
 
 
 @pytest.mark.parametrize("layout", ["plain", "hfl"])
@@ -128,3 +128,18 @@ def test_pickled_code_in_a_bin_file_never_runs(tmp_path, monkeypatch):
 def test_copy_of_a_model_folder_loads(tmp_path, tiny_model_dir):
     shutil.copytree(tiny_model_dir, tmp_path / "copy")
     assert load_models(resolve(tmp_path / "copy")).source.root == tmp_path / "copy"
+
+
+def test_loading_leaves_the_host_process_logging_as_it_was(tiny_model_dir):
+    from huggingface_hub import utils as hub_utils
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_info()
+    hf_logging.enable_progress_bar()
+    try:
+        load_models(resolve(tiny_model_dir))
+        assert hf_logging.get_verbosity() == hf_logging.INFO
+        assert hf_logging.is_progress_bar_enabled()
+        assert not hub_utils.are_progress_bars_disabled()
+    finally:
+        hf_logging.set_verbosity_warning()

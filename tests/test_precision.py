@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from electra_corrector import Corrector
-from electra_corrector.assets import vocab_path
 from electra_corrector.cli import main
 from electra_corrector.errors import CorrectorError
 from electra_corrector.precision import AGREEMENT, PRECISIONS, preferred, unavailable
@@ -22,9 +21,9 @@ def noisy_handset_dir(tmp_path_factory):
     """The hand-set pair (D flags 唷 and 天, G prefers 友, with 有 close behind), with small
     random weights put back into every layer that handset.py silences, so that quantizing
     those layers changes real numbers."""
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友", extra_bias={"有": 6.0})
     generator = torch.Generator().manual_seed(7)
     with torch.no_grad():
@@ -123,9 +122,15 @@ def test_int8_is_refused_off_the_cpu_and_when_torch_cannot_quantize(monkeypatch)
 
 
 def test_cli_reports_an_impossible_precision_in_one_line(capsys, noisy_handset_dir, monkeypatch):
-    refuse_bfloat16(monkeypatch)
-    status = main(["--model", str(noisy_handset_dir), "--precision", "bf16"])
+    # A CPU whose torch cannot quantize (the meta device is now refused before any precision).
+    def missing(*args, **kwargs):
+        raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
+
+    monkeypatch.setattr("torch.ao.quantization.quantize_dynamic", missing)
+    status = main(["--model", str(noisy_handset_dir), "--precision", "int8", "--threads", "1"])
     err = capsys.readouterr().err
     assert status == 2
-    assert err.startswith("electra-correct: precision bf16 cannot run on cpu: ")
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err == (
+        "electra-correct: precision int8 cannot run on cpu: Didn't find engine for operation "
+        "quantized::linear_prepack NoQEngine\n"
+    )

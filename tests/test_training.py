@@ -31,9 +31,9 @@ def generated_sentences() -> list[str]:
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from electra_corrector.training.dataset import load_tokenizer
+    from electra_corrector.loading import bundled_tokenizer
 
-    return load_tokenizer()
+    return bundled_tokenizer()
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corrupto
     assert (out / "discriminator" / "vocab.txt").is_file()
 
 
-def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor):
+def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monkeypatch):
     from electra_corrector.training import models
     from electra_corrector.training.dataset import encode
     from electra_corrector.training.trainer import Trainer, TrainSettings
@@ -182,6 +182,21 @@ def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor):
     assert resumed.step == 2
     for d_loss, g_loss in expected:
         assert resumed.train_step()[:2] == pytest.approx((d_loss, g_loss), rel=1e-5)
+
+    # A save that dies half-way (a full disk, a kill) leaves the last good checkpoint as it was.
+    import torch
+
+    saved = straight.checkpoint_path().read_bytes()
+
+    def dies_half_way(state, stream):
+        stream.write(b"half a checkpoint")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(torch, "save", dies_half_way)
+    with pytest.raises(OSError):
+        straight.save_checkpoint()
+    assert straight.checkpoint_path().read_bytes() == saved
+    assert not list(straight.checkpoint_path().parent.glob("*.tmp"))
 
 
 def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):

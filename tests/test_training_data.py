@@ -143,9 +143,9 @@ AB型 900 n
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from electra_corrector.training.dataset import load_tokenizer
+    from electra_corrector.loading import bundled_tokenizer
 
-    return load_tokenizer()
+    return bundled_tokenizer()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.assets import vocab_path
 from electra_corrector.charlm import CharNgrams
 from electra_corrector.cli import main
 from electra_corrector.knowledge import shipped
@@ -22,9 +21,9 @@ from tests.handset import handset_pair
 def breaker_dir(tmp_path_factory):
     """A model that wants 疗 -> 了 (a real word broken: 治疗 -> 治了) and, at 有, 又 first and
     友 second (朋有 -> 朋又 is no word, 朋友 is)."""
-    from transformers import BertTokenizerFast
+    from electra_corrector.loading import bundled_tokenizer
 
-    tokenizer = BertTokenizerFast.from_pretrained(str(vocab_path().parent))
+    tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(
         tokenizer, flagged="疗有猫", preferred="了", extra_bias={"又": 7.5, "友": 7.0}
     )

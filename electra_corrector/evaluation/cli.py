@@ -3,8 +3,8 @@
     electra-correct-eval /path/sighan15_test.tsv --model data/electra_models --threshold 0.5
 
 Prints, per data file, the metrics table (see metrics.py for the definitions), the speed, and a
-signature line that pins down what was measured: package version, model, decoding options, data
-file name, size and SHA-1. --json prints the same as one JSON object.
+signature line that pins down what was measured (signature.py). --json prints the same as one
+JSON object. --errors FILE appears only when every data file has been scored (atomically).
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ import argparse
 import json
 import sys
 import time
-from contextlib import nullcontext
-from dataclasses import asdict
-from typing import NamedTuple, TextIO
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
 
-from electra_corrector import __version__
-from electra_corrector.argtypes import int_at_least, probability
+from electra_corrector.argtypes import int_at_least
+from electra_corrector.cliutil import USAGE_ERROR, add_model_options, load_corrector, say
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
-from electra_corrector.precision import PRECISIONS
+from electra_corrector.evaluation.signature import signature
+from electra_corrector.textio import open_output
 
 PROG = "electra-correct-eval"
 REJECTED_SHOWN = 10  # a badly broken file should not flood the terminal
@@ -42,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="convert traditional characters to simplified first (needs: pip install opencc)",
     )
-    parser.add_argument("--model", help="model folder or hub id (default: the bundled model)")
-    parser.add_argument("--threshold", type=probability, help="detection threshold override")
-    parser.add_argument("--batch-size", type=int_at_least(1), default=32)
-    parser.add_argument("--device", help="torch device, e.g. cpu or cuda (default: cpu)")
-    parser.add_argument(
-        "--precision", choices=PRECISIONS, default="auto", help="as electra-correct"
-    )
+    add_model_options(parser)
     parser.add_argument(
         "--limit", type=int_at_least(1), help="score only the first N pairs of each"
     )
@@ -60,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: object) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    say(PROG, f"error: {message}")
+    return USAGE_ERROR
 
 
 def report_rejected(dataset: Dataset) -> None:
@@ -75,25 +70,6 @@ def report_rejected(dataset: Dataset) -> None:
         print(f"  ... and {len(dataset.rejected) - REJECTED_SHOWN} more", file=sys.stderr)
 
 
-def open_for_writing(path: str) -> TextIO:
-    return open(path, "w", encoding="utf-8")  # the caller's `with` closes it
-
-
-def signature(corrector, dataset: Dataset, size: int, t2s: bool) -> str:
-    fields = {
-        "electra-correct": __version__,
-        "model": corrector.model_id,
-        "precision": corrector.precision,
-        **asdict(corrector.options),
-        "data": dataset.name,
-        "format": dataset.format,
-        "t2s": "yes" if t2s else "no",
-        "n": size,
-        "sha1": dataset.sha1,
-    }
-    return "|".join(f"{key}:{value}" for key, value in fields.items())
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -105,25 +81,28 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.pairs:
             return fail(f"{dataset.path}: no usable pairs")
 
-    from electra_corrector import Corrector
     from electra_corrector.errors import CorrectorError
 
-    try:  # opened before the long run, so that a bad path fails at once
-        errors_file = open_for_writing(args.errors) if args.errors else nullcontext()
+    try:  # a temporary file beside it now, so that a bad path fails at once; FILE stays as it
+        # is until every data file has been scored
+        errors = open_output(Path(args.errors)) if args.errors else None
     except OSError as e:
         return fail(f"cannot write {args.errors}: {e.strerror or e}")
-    with errors_file as errors:
-        try:
-            corrector = Corrector(
-                model=args.model,
-                device=args.device,
-                threshold=args.threshold,
-                batch_size=args.batch_size,
-                precision=args.precision,
-            )
-            runs = [run_one(corrector, dataset, args, errors) for dataset in datasets]
-        except CorrectorError as e:
-            return fail(e)
+    try:
+        corrector = load_corrector(args)
+        runs = [run_one(corrector, dataset, args) for dataset in datasets]
+        if errors is not None:
+            try:
+                for run in runs:
+                    errors.stream.writelines(run.wrong_lines())
+                errors.commit()
+            except OSError as e:
+                return fail(f"cannot write {args.errors}: {e.strerror or e}")
+    except CorrectorError as e:
+        return fail(e)
+    finally:
+        if errors is not None:
+            errors.discard()  # removes the temporary file; after a commit there is none
 
     if args.json:
         print(
@@ -136,10 +115,31 @@ def main(argv: list[str] | None = None) -> int:
 
 class Run(NamedTuple):
     dataset: Dataset
-    sentences: int
+    pairs: list[tuple[str, str]]
+    predictions: list  # one Correction per pair
     seconds: float
     metrics: Metrics
     signature: str
+
+    @property
+    def sentences(self) -> int:
+        return len(self.pairs)
+
+    def wrong_lines(self) -> Iterator[bytes]:
+        """A JSON line for each sentence the model got wrong."""
+        for index, ((source, target), prediction) in enumerate(
+            zip(self.pairs, self.predictions, strict=True)
+        ):
+            if prediction.text != target:
+                record = {
+                    "dataset": self.dataset.name,
+                    "index": index,
+                    "source": source,
+                    "target": target,
+                    "prediction": prediction.text,
+                    "edits": [edit.to_json() for edit in prediction.edits],
+                }
+                yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
     @property
     def speed(self) -> float:
@@ -168,28 +168,13 @@ class Run(NamedTuple):
         )
 
 
-def run_one(corrector, dataset: Dataset, args: argparse.Namespace, errors: TextIO | None) -> Run:
+def run_one(corrector, dataset: Dataset, args: argparse.Namespace) -> Run:
     pairs = dataset.pairs[: args.limit]
     started = time.perf_counter()
     metrics, predictions = evaluate(corrector, pairs, args.batch_size, progress=True)
     seconds = time.perf_counter() - started
-    if errors:
-        for index, ((source, target), prediction) in enumerate(
-            zip(pairs, predictions, strict=True)
-        ):
-            if prediction.text != target:
-                record = {
-                    "dataset": dataset.name,
-                    "index": index,
-                    "source": source,
-                    "target": target,
-                    "prediction": prediction.text,
-                    "edits": [edit.to_json() for edit in prediction.edits],
-                }
-                errors.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return Run(
-        dataset, len(pairs), seconds, metrics, signature(corrector, dataset, len(pairs), args.t2s)
-    )
+    sig = signature(corrector, dataset, len(pairs), args.t2s)
+    return Run(dataset, pairs, predictions, seconds, metrics, sig)
 
 
 if __name__ == "__main__":

@@ -51,9 +51,6 @@ class Corruptor:
         self._words = words or {}
         self._word_share = word_share if words else 0.0
 
-    def replaceable(self, token: int) -> bool:
-        return token in self._choices
-
     def corrupt(self, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A copy of `ids` with 0-3 typos (count drawn from error_counts): whole-word swaps
         (a share `word_share` of them, where the sentence has a known word) and character swaps.

@@ -52,15 +52,6 @@ class Datasets:
     pair_text: list[tuple[str, str]]  # the real training pairs (for the typo counts)
 
 
-def load_tokenizer():
-    """Fast BERT tokenizer over the shipped vocabulary (it needs a folder holding vocab.txt)."""
-    from transformers import BertTokenizerFast
-
-    from electra_corrector.assets import vocab_path
-
-    return BertTokenizerFast.from_pretrained(str(vocab_path().parent))
-
-
 def encode(tokenizer, texts: list[str]) -> list[np.ndarray]:
     if not texts:  # the fast tokenizer fails on an empty batch
         return []

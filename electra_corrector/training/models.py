@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from electra_corrector.testing import HFL_DIRS, save_model
+from electra_corrector.loading import PLAIN_LAYOUT, find_pair, save_model
 
 VOCAB_SIZE = 21128
-SUBFOLDERS = ("discriminator", "generator")
 
 
 def shape_config(layers: int, hidden: int, heads: int, intermediate: int, embedding: int = 128):
@@ -33,18 +32,15 @@ def fresh_pair(d_config, g_config, seed: int):
 
 
 def pretrained_pair(root: Path):
-    """Load (discriminator, generator) from a folder in the plain or HFL layout."""
+    """Load (discriminator, generator) from a folder in any layout the loader knows."""
     from transformers import ElectraForMaskedLM, ElectraForPreTraining
 
-    root = Path(root)
-    for d_name, g_name in (SUBFOLDERS, HFL_DIRS):
-        if (root / d_name).is_dir() and (root / g_name).is_dir():
-            return (
-                ElectraForPreTraining.from_pretrained(root / d_name),
-                ElectraForMaskedLM.from_pretrained(root / g_name),
-            )
-    raise FileNotFoundError(
-        f"{root} holds neither discriminator/ + generator/ nor {HFL_DIRS[0]}/ + {HFL_DIRS[1]}/"
+    source = find_pair(Path(root))
+    if source is None:
+        raise FileNotFoundError(f"{root} holds no discriminator + generator pair")
+    return (
+        ElectraForPreTraining.from_pretrained(source.discriminator),
+        ElectraForMaskedLM.from_pretrained(source.generator),
     )
 
 
@@ -59,7 +55,7 @@ def export_pair(discriminator, generator, out: Path) -> Path:
     import torch
 
     out = Path(out)
-    for model, name in ((discriminator, SUBFOLDERS[0]), (generator, SUBFOLDERS[1])):
+    for model, name in zip((discriminator, generator), PLAIN_LAYOUT, strict=True):
         half = copy.deepcopy(model).half().eval()
         save_model(half, out / name)
         half.config.dtype = torch.float32

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from electra_corrector.textio import AtomicFile
 from electra_corrector.training.batches import Batch, BatchSampler, pad_rows
 from electra_corrector.training.candidate_loss import PAD, candidate_loss
 
@@ -243,9 +244,8 @@ class Trainer:
             "elapsed": self.elapsed,
             "torch_rng": torch.get_rng_state(),
         }
-        tmp = path.with_suffix(".tmp")
-        torch.save(state, tmp)
-        tmp.replace(path)  # atomic: a crash mid-save never leaves a broken checkpoint
+        with AtomicFile(path) as out:  # a crash mid-save never leaves a broken checkpoint
+            torch.save(state, out.stream)
         return path
 
     def load_checkpoint(self, path: Path) -> None:

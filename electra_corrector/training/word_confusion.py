@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from electra_corrector.charset import is_cjk
+from electra_corrector.textio import AtomicFile
 
 MIN_FREQ = 50  # jieba frequency: about 45k words of 2-4 characters, the ones people type
 WORD_LENGTHS = (2, 3, 4)
@@ -68,10 +69,8 @@ def cached_word_table(lexicon: Path, vocab: dict[str, int], cache_dir: Path) -> 
             return pickle.load(f)
     table = build_word_table(lexicon_words(lexicon), vocab)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    with AtomicFile(path) as out:
+        pickle.dump(table, out.stream, protocol=pickle.HIGHEST_PROTOCOL)
     return table
 
 
