@@ -38,8 +38,9 @@ class CorrectorOptions:
     candidates: int = 3
     # Word knowledge (charlm.py, words.py): how the character trigram log-probability and the
     # best covering word's log-frequency change count in `value`; off: none is computed.
-    # The weights are about the language, not a model, so the bundled model's tuned ones are
-    # the defaults for any model (HFL's included) that does not set its own.
+    # The weights are about the language more than a model, so those tuned (with min_gain 8 and
+    # detection_weight 0.75) for the stage-2 default model are the defaults for any model, HFL's
+    # included, that does not set its own; the shipped model's settings file sets its own.
     word_knowledge: bool = True
     lm_weight: float = 1.0
     word_weight: float = 0.15
