@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import lzma
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +33,22 @@ def char_ids() -> dict[str, int]:
     return {token: i for i, token in enumerate(lines) if len(token) == 1}
 
 
+@lru_cache(maxsize=1)
+def codepoint_ids() -> np.ndarray:
+    """Codepoint -> id of every single character of the vocabulary, UNKNOWN elsewhere."""
+    table = np.full(0x110000, UNKNOWN, dtype=np.int32)
+    for ch, i in char_ids().items():
+        table[ord(ch)] = i
+    return table
+
+
+def encode(text: str) -> np.ndarray:
+    """`text` as vocabulary ids, one per character."""
+    # surrogatepass: a lone surrogate (possible in decoded input) is one code unit too
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return codepoint_ids()[codes].astype(np.int64)
+
+
 def ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
     """The int64 key of every n-gram in the id sequence (or of each row's last axis)."""
     ids = ids.astype(np.int64)
@@ -48,7 +65,6 @@ class CharNgrams:
         self._bigram = (np.asarray(bigram_keys), np.asarray(bigram_logs, dtype=np.float64))
         self._trigram = (np.asarray(trigram_keys), np.asarray(trigram_logs, dtype=np.float64))
         self.ids = char_ids()
-        self._table = None
 
     @classmethod
     def load(cls, path=None) -> CharNgrams:
@@ -90,15 +106,6 @@ class CharNgrams:
             tables.append((keys[keep], np.log(counts[keep])))
         unigrams = np.bincount(ids, minlength=vocab_size)
         return cls(unigrams, *tables[0], *tables[1])
-
-    def encode(self, text: str) -> np.ndarray:
-        if self._table is None:  # codepoint -> id, built on first use
-            self._table = np.full(0x110000, UNKNOWN, dtype=np.int32)
-            for ch, i in self.ids.items():
-                self._table[ord(ch)] = i
-        # surrogatepass: a lone surrogate (possible in decoded input) is one code unit too
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return self._table[codes].astype(np.int64)
 
     @staticmethod
     def _lookup(table, keys: np.ndarray) -> np.ndarray:
@@ -142,7 +149,7 @@ class CharNgrams:
         for k, (text, offset, right) in enumerate(items):
             ids = framed.get(text)
             if ids is None:
-                ids = framed[text] = np.r_[[BOUNDARY] * 2, self.encode(text), [BOUNDARY] * 2]
+                ids = framed[text] = np.r_[[BOUNDARY] * 2, encode(text), [BOUNDARY] * 2]
             windows[k, 0] = windows[k, 1] = ids[offset : offset + 5]
             windows[k, 1, 2] = self.ids.get(right, UNKNOWN)
             # Counts never cross a sentence end, so neither does the context: a text is scored

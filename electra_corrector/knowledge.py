@@ -1,13 +1,13 @@
 """Word knowledge for the accept rule: how a substitute changes the local word structure.
 
-Two signals, both shipped in the package and loaded once per process:
+Three signals, from two files shipped in the package and loaded once per process:
 - `lm`: the change of a character trigram model's log-probability around the position
   (charlm.py, counted from 50M characters of clean text);
 - `words`: the change of the best covering dictionary word's log-frequency (words.py);
 - `frequency`: how much more frequent the substitute is than the original, anywhere: the
   trigram model's bias toward common characters, which the accept rule takes off again.
-A substitute that breaks a real word (治疗 -> 治了) scores low on both; one that completes a
-word (朋唷 -> 朋友) scores high. CorrectorOptions weighs them with the models' evidence.
+A substitute that breaks a real word (治疗 -> 治了) scores low on `lm` and `words`; one that
+completes a word (朋唷 -> 朋友) scores high. CorrectorOptions weighs them with the models' evidence.
 """
 
 from __future__ import annotations

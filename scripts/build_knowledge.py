@@ -13,8 +13,6 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-
 from electra_corrector import charlm, words
 from electra_corrector.assets import asset_path
 from electra_corrector.charset import is_cjk
@@ -25,13 +23,10 @@ from electra_corrector.training.splits import is_dev_sentence
 
 def corpus_ids(files: list[Path]):
     """Each training sentence of the corpus as vocabulary ids (fast: one table lookup)."""
-    table = np.full(0x110000, charlm.UNKNOWN, dtype=np.int64)
-    for ch, i in charlm.char_ids().items():
-        table[ord(ch)] = i
     for path in files:
         for sentence in split_sentences(path.read_text(encoding="utf-8")):
             if not is_dev_sentence(sentence):
-                yield table[np.frombuffer(sentence.encode("utf-32-le"), dtype=np.uint32)]
+                yield charlm.encode(sentence)
 
 
 def main(argv=None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.charlm import CharNgrams
+from electra_corrector.charlm import CharNgrams, char_ids
 from electra_corrector.cli import main
 from electra_corrector.knowledge import shipped
 from electra_corrector.options import CorrectorOptions
@@ -41,7 +41,7 @@ def test_shipped_knowledge_tells_a_broken_word_from_a_completed_one():
 
 
 def test_trigram_counts_survive_saving_and_score_context(tmp_path):
-    ids = {ch: i for ch, i in CharNgrams.load.__globals__["char_ids"]().items()}
+    ids = char_ids()
     corpus = ["我们去公园散步", "我们去学校上课", "他们去公园玩"] * 5
     model = CharNgrams.count([[ids[c] for c in s] for s in corpus], 21128)
     model.save(tmp_path / "m.npz.xz")
