@@ -3,26 +3,25 @@ a device can run it.
 
   fp32   as trained.
   fp16, bf16   weights and activations in that float type (cast at load time).
-  int8   CPU only: every Linear layer of both models quantized dynamically (int8 weights per
-         output channel, activations quantized on the fly); embeddings and LayerNorms stay fp32.
-         Built in memory at load time; nothing is written to the model folder.
-  auto   fp16 on CUDA; on a CPU, bf16 where it has bf16 instructions (AVX512-BF16 or AMX), else
-         fp32. Whatever it picks falls back to fp32 when the device cannot run it.
+  int8   CPU only: every Linear layer of both models in int8 (weights per output channel,
+         inputs with one fixed scale per layer measured at load time on a shipped calibration
+         text; int8.py). Embeddings, LayerNorms and attention stay fp32. Built in memory at load
+         time; nothing is written to the model folder.
+  auto   int8 on a CPU, fp16 on CUDA, fp32 elsewhere. Whatever it picks falls back to fp32 when
+         the device cannot run it.
 
-Why not int8 for auto: auto may pick only a precision that changes no decision a user would
-notice. With the word-knowledge accept rule, on the bundled model and 2,584 dev sentences
-(scripts/agreement.py), int8 agreed with fp32 on 99.8% of sentences and bf16 on 100%, at 2.0x
-and 1.8x fp32's speed; but int8 quantizes activations with one scale per batch, so a line's
-result then depends on the lines it is batched with (3 of 400 dev sentences differed between
-correct_batch and one at a time; fp32 and bf16: none). A tool that promises the same output
-however it batches (the CLI, streams, Ray) cannot default to that. With session 2's rule int8
-also agreed on only 98.2%.
+Why int8 for auto: auto may pick only a precision that changes no decision a user would notice,
+and on the bundled model and 2,584 dev sentences (scripts/agreement.py) int8's edits equal
+fp32's on 99.96% of sentences (bf16: 100%), at about 2x fp32's speed. Its fixed input scales make
+a line's result independent of the lines batched with it, as fp32's is; torch's dynamic int8
+(one scale per batch) changed 3 of 400 dev sentences between batched and one-at-a-time runs,
+which a tool that promises the same output however it batches (the CLI, streams, Ray) cannot
+have.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 
 from electra_corrector.errors import CorrectorError
 
@@ -39,34 +38,9 @@ def float_type(precision: str):
     return {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
 
 
-def _has_bf16_instructions() -> bool:
-    import torch
-
-    # Private helpers of torch.cpu: absent in some builds, and then we cannot tell.
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
-
-
 def preferred(device) -> str:
     """What `auto` asks for on `device` (a torch.device)."""
-    if device.type == "cuda":
-        return "fp16"
-    if device.type == "cpu" and _has_bf16_instructions():
-        return "bf16"
-    return "fp32"
-
-
-def quantize(model):
-    """`model` with its Linear layers replaced by dynamically quantized int8 ones (in place)."""
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    # torch.ao.quantization warns that it is deprecated in favour of torchao (an extra
-    # dependency); it still works, and a torch without it makes int8 unavailable, not broken.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        spec = {torch.nn.Linear: per_channel_dynamic_qconfig}
-        return quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
+    return {"cuda": "fp16", "cpu": "int8"}.get(device.type, "fp32")
 
 
 def unavailable(precision: str, device) -> str | None:
@@ -82,7 +56,9 @@ def unavailable(precision: str, device) -> str | None:
         probe = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.LayerNorm(8))
         x = torch.ones(2, 8)
         if precision == "int8":
-            probe = quantize(probe)
+            from electra_corrector.int8 import FixedScaleInt8Linear
+
+            probe[0] = FixedScaleInt8Linear(probe[0], -1.0, 1.0)
         else:
             probe, x = probe.to(device, float_type(precision)), x.to(device, float_type(precision))
         with torch.inference_mode():
@@ -115,5 +91,6 @@ def settle(requested: str, device) -> str:
 def convert(models, precision: str) -> None:
     """Turn freshly loaded models into `precision`'s form (only int8 needs a step)."""
     if precision == "int8":
-        quantize(models.discriminator)
-        quantize(models.generator)
+        from electra_corrector.int8 import quantize
+
+        quantize(models)

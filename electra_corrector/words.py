@@ -14,11 +14,15 @@ from electra_corrector.assets import asset_path
 
 FILE = "words.tsv.xz"
 MAX_WORD = 6  # longer dictionary entries are rare set phrases; they add lookups, not knowledge
+_PREFIX = -1.0  # the value of a string that only begins words: below every log-frequency
 
 
 class WordList:
     def __init__(self, frequencies: dict[str, int]):
         self._log = {w: math.log1p(f) for w, f in frequencies.items() if 2 <= len(w) <= MAX_WORD}
+        # Word beginnings too, so that cover() stops growing a substring that starts no word.
+        self._entries = dict.fromkeys((w[:k] for w in self._log for k in range(2, len(w))), _PREFIX)
+        self._entries.update(self._log)
 
     @classmethod
     def load(cls, path=None) -> WordList:
@@ -41,10 +45,12 @@ class WordList:
         at = offset - lo
         if char is not None:
             window = window[:at] + char + window[at + 1 :]
-        get, best, size = self._log.get, 0.0, len(window)
+        get, best, size = self._entries.get, 0.0, len(window)
         for start in range(max(at - MAX_WORD + 1, 0), at + 1):
-            for end in range(max(start + 2, at + 1), min(start + MAX_WORD, size) + 1):
+            for end in range(start + 2, min(start + MAX_WORD, size) + 1):
                 found = get(window[start:end])
-                if found is not None and found > best:
+                if found is None:  # no word begins so: no longer one will match either
+                    break
+                if end > at and found > best:
                     best = found
         return best

@@ -77,13 +77,38 @@ def test_int8_and_fp32_agree_on_a_fixed_sample(noisy_handset_dir):
     assert agreed >= AGREEMENT
 
 
-def test_auto_prefers_fp16_on_cuda_and_bf16_on_cpus_that_have_it(monkeypatch):
+def test_int8_results_do_not_depend_on_batching(noisy_handset_dir):
+    # One line among very different neighbours, batched several ways: with one activation scale
+    # per batch (torch's dynamic int8) the loud neighbour would coarsen everyone's numbers.
+    quiet = [f"我跟我朋唷打算去{place}玩儿。" for place in ("法国", "北京", "上海", "天津")]
+    loud = ["唷" * 120, "天天" * 60, "Hi 😀 " * 20 + "唷天"]
+    texts = quiet + loud
+    corrector = Corrector(noisy_handset_dir, precision="int8", batch_size=32)
+    one_at_a_time = [corrector.propose([t])[0] for t in texts]
+    assert corrector.propose(texts) == one_at_a_time
+    in_pairs = Corrector(noisy_handset_dir, precision="int8", batch_size=2)
+    assert in_pairs.propose(texts[::-1])[::-1] == one_at_a_time
+
+
+def test_int8_scales_are_fixed_at_load_time(noisy_handset_dir):
+    from electra_corrector.int8 import FixedScaleInt8Linear
+
+    def scales(corrector):
+        modules = corrector.models.discriminator.modules()
+        return [(m.scale, m.zero_point) for m in modules if isinstance(m, FixedScaleInt8Linear)]
+
+    first = Corrector(noisy_handset_dir, precision="int8")
+    before = scales(first)
+    first.correct_batch(["唷" * 200, "我跟我朋唷打算"])
+    assert scales(first) == before
+    assert scales(Corrector(noisy_handset_dir, precision="int8")) == before
+    assert len({scale for scale, _ in before}) > 1  # measured per layer, not one constant
+
+
+def test_auto_prefers_int8_on_cpus_and_fp16_on_cuda():
     assert preferred(torch.device("cuda")) == "fp16"
-    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True)
-    assert preferred(CPU) == "bf16"
-    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
-    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
-    assert preferred(CPU) == "fp32"
+    assert preferred(CPU) == "int8"
+    assert preferred(torch.device("mps")) == "fp32"
 
 
 def refuse_bfloat16(monkeypatch):
@@ -101,32 +126,36 @@ def refuse_bfloat16(monkeypatch):
 def test_auto_falls_back_to_fp32_when_the_device_cannot_run_its_choice(
     noisy_handset_dir, monkeypatch
 ):
-    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True)
-    refuse_bfloat16(monkeypatch)
+    refuse_int8(monkeypatch)
     corrector = Corrector(noisy_handset_dir, precision="auto")
     assert corrector.precision == "fp32"
     assert corrector.correct("我跟我朋唷打算").text == "我跟我朋友打算"
     # Asked for by name, it is an error rather than a silent change.
+    with pytest.raises(CorrectorError, match="precision int8 cannot run on cpu: .*NoQEngine"):
+        Corrector(noisy_handset_dir, precision="int8")
+    refuse_bfloat16(monkeypatch)
     with pytest.raises(CorrectorError, match="precision bf16 cannot run on cpu"):
         Corrector(noisy_handset_dir, precision="bf16")
 
 
-def test_int8_is_refused_off_the_cpu_and_when_torch_cannot_quantize(monkeypatch):
-    assert unavailable("int8", torch.device("meta")) == "int8 runs on CPUs only"
+def refuse_int8(monkeypatch):
+    """Make this torch behave like a build without quantized kernels."""
 
     def missing(*args, **kwargs):
         raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
 
-    monkeypatch.setattr("torch.ao.quantization.quantize_dynamic", missing)
+    monkeypatch.setattr("electra_corrector.int8.FixedScaleInt8Linear.__init__", missing)
+
+
+def test_int8_is_refused_off_the_cpu_and_when_torch_cannot_quantize(monkeypatch):
+    assert unavailable("int8", torch.device("meta")) == "int8 runs on CPUs only"
+    refuse_int8(monkeypatch)
     assert "NoQEngine" in unavailable("int8", CPU)
 
 
 def test_cli_reports_an_impossible_precision_in_one_line(capsys, noisy_handset_dir, monkeypatch):
     # A CPU whose torch cannot quantize (the meta device is now refused before any precision).
-    def missing(*args, **kwargs):
-        raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
-
-    monkeypatch.setattr("torch.ao.quantization.quantize_dynamic", missing)
+    refuse_int8(monkeypatch)
     status = main(["--model", str(noisy_handset_dir), "--precision", "int8", "--threads", "1"])
     err = capsys.readouterr().err
     assert status == 2
