@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 from electra_corrector.charset import is_cjk
 
-SENTENCE_ENDS = frozenset("。！？；!?;…\n")
+# The marks that end a sentence: windows here and training sentences (training/corpus.py) are
+# both cut after them.
+SENTENCE_MARKS = "。！？；!?;"
+# Windows (and the trigram context, charlm.py) also stop at an ellipsis and a line break. Training
+# sentences do not stop at …: the dev rule (training/splits.py) hashes them as they were first cut.
+SENTENCE_ENDS = frozenset(SENTENCE_MARKS + "…\n")
 NO_CHAR = -1
 # Lone surrogates (e.g. from surrogateescape decoding) cannot reach the Rust tokenizer; a
 # same-length stand-in keeps every offset, and the character itself is never touched.

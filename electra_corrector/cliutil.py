@@ -76,29 +76,30 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_corrector(args: argparse.Namespace):
-    from electra_corrector.corrector import Corrector
+def corrector_keywords(args: argparse.Namespace) -> dict:
+    """Corrector keywords the model and word options set, beside model, device and batch size;
+    the user's files are read here."""
     from electra_corrector.userdict import read_confusions, read_terms
 
-    overrides = {}
+    keywords = {"threshold": args.threshold, "precision": args.precision}
     if args.max_edits_per_sentence is not None:
-        overrides["max_edits"] = args.max_edits_per_sentence
+        keywords["max_edits"] = args.max_edits_per_sentence
     if args.protect is not None:  # a file, or a settings file's list of terms
         protect = args.protect
-        overrides["extra_protect"] = read_terms(protect) if isinstance(protect, Path) else protect
+        keywords["extra_protect"] = read_terms(protect) if isinstance(protect, Path) else protect
     if args.confusions is not None:
-        overrides["extra_confusions"] = read_confusions(args.confusions)
+        keywords["extra_confusions"] = read_confusions(args.confusions)
     if args.no_word_knowledge:
-        overrides["word_knowledge"] = False
+        keywords["word_knowledge"] = False
+    return keywords
+
+
+def load_corrector(args: argparse.Namespace):
+    from electra_corrector.corrector import Corrector
+
+    keywords = corrector_keywords(args)
     if args.threads:
         import torch
 
         torch.set_num_threads(args.threads)
-    return Corrector(
-        model=args.model,
-        device=args.device,
-        threshold=args.threshold,
-        batch_size=args.batch_size,
-        precision=args.precision,
-        **overrides,
-    )
+    return Corrector(model=args.model, device=args.device, batch_size=args.batch_size, **keywords)

@@ -1,207 +1,226 @@
-"""electra-correct-ray: a corpus corrected on a Ray cluster (Ray Data), output as electra-correct's.
+"""A corpus corrected on a Ray cluster (Ray Data), from Python or by electra-correct-ray.
 
-Text input: each file is decoded exactly as the CLI decodes it (textio.LineReader) into rows
-(file, line, source, ending); a header row, line 0, carries the file's encoding or why it could not
-be read. Actors that each load one Corrector correct the rows in batches (map_batches). Mirrored
-output (text, jsonl, diff) then groups the rows by file and writes each file in line order, in its
-input's encoding, as `electra-correct --input-dir ... --output-dir ...` would; parquet output is one
-row per line. Parquet input keeps its own columns beside the corrected ones.
+    from electra_corrector.distributed import Engine, correct_tree, runtime
+
+    with runtime(num_cpus=4):
+        outcome = correct_tree("corpus", "fixed", Engine(batch_size=16), glob="*.txt")
+
+Actors that each load one Corrector correct rows of lines in batches (map_batches). correct_tree
+mirrors a folder of text files as `electra-correct --input-dir ... --output-dir ...` would (the
+files ⇄ rows layer is linerows.py); correct_tree_to_parquet writes one row per line instead, and
+correct_parquet corrects a column of Parquet rows, keeping their other columns.
 
 Ray is an optional extra, imported only inside functions: pip install 'electra-correct[ray]'.
 """
 
 from __future__ import annotations
 
-import argparse
-import io
 import logging
-import os
-import uuid
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from electra_corrector import __version__
-from electra_corrector.cliutil import (
-    OK,
-    SOME_FAILED,
-    USAGE_ERROR,
-    add_model_options,
-    load_corrector,
-    say,
-)
-from electra_corrector.formats import FORMATS, UTF8_FORMATS, format_name, renderer
-from electra_corrector.textio import (
-    UTF8,
-    LineReader,
-    LineWriter,
-    TextEncoding,
-    TextError,
-    split_line_ending,
-)
+from electra_corrector import linerows
+from electra_corrector.formats import UTF8_FORMATS, renderer
 
-PROG = "electra-correct-ray"
-INSTALL_HINT = "pip install 'electra-correct[ray]'"
-# Lines per block and per actor call, in model batches (--batch-size): correct_batch sorts them
+# Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
 # by length before cutting model batches, so several batches' worth pad less than one; blocks
 # this small let one big file spread over all actors.
 BATCHES_PER_CALL = 8
 
-EPILOG = """\
-examples:
-  electra-correct-ray --input-dir corpus --output-dir fixed --glob '*.txt'
-                           a local Ray runtime on this machine; output as electra-correct's
-  electra-correct-ray --address auto --device cuda --input-dir s3://bucket/crawl \\
-      --output-dir s3://bucket/fixed --format parquet
-                           an existing cluster, one GPU per actor; rows of file, line, source,
-                           text, edits (and error, for a file that could not be read)
-  electra-correct-ray --input-format parquet --text-column body --input-dir docs.parquet \\
-      --output-dir fixed --format parquet
 
-exit status: 0 all files corrected; 1 some could not be read (each named on stderr);
-2 bad arguments, Ray missing, or no model found"""
+class InputError(ValueError):
+    """An input, output or cluster that cannot be used as asked; `parameter` names the culprit
+    where one parameter is."""
+
+    def __init__(self, problem: str, parameter: str | None = None):
+        super().__init__(f"{parameter} {problem}" if parameter else problem)
+        self.problem, self.parameter = problem, parameter
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Correct a corpus of Chinese text on a Ray cluster (Ray Data).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    data = parser.add_argument_group("data (local paths or any filesystem Ray reads: s3://, gs://)")
-    data.add_argument("--input-dir", required=True, metavar="DIR", help="the corpus")
-    data.add_argument("--output-dir", required=True, metavar="DIR", help="where results go")
-    data.add_argument(
-        "--input-format",
-        choices=("text", "parquet"),
-        default="text",
-        help="text: files under DIR (default); parquet: a Parquet file or folder",
-    )
-    data.add_argument(
-        "--glob", default="*", metavar="PATTERN", help="text file names, in any subfolder"
-    )
-    data.add_argument(
-        "--text-column", default="text", metavar="COL", help="Parquet column to correct"
-    )
-    data.add_argument(
-        "--format",
-        type=format_name,
-        choices=(*FORMATS, "parquet"),
-        default="text",
-        help="text, jsonl, marked, report: a mirror of the input tree as electra-correct writes "
-        "it; parquet: rows with file, line, source, text, edits",
-    )
-    add_model_options(parser)
-    cluster = parser.add_argument_group("cluster")
-    cluster.add_argument(
-        "--address", help="an existing Ray cluster (e.g. auto); default: start one"
-    )
-    cluster.add_argument(
-        "--num-cpus", type=int, metavar="N", help="CPUs of the local Ray runtime (default: all)"
-    )
-    cluster.add_argument(
-        "--concurrency",
-        type=int,
-        metavar="N",
-        help="corrector actors, each with its own model and a CPU (or a GPU with --device cuda); "
-        "leave a CPU for reading and writing (default: 1 up to one per CPU or GPU, as needed)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or summary")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    return parser
+@dataclass(frozen=True)
+class Engine:
+    """The Corrector each actor loads: Corrector(model, device, batch_size=..., **keywords)."""
+
+    model: str | None = None  # a folder or hub id; None: the default search (loading.resolve)
+    device: str | None = None  # "cuda..." puts one actor on each GPU
+    batch_size: int = 32
+    threads: int | None = None  # torch threads per actor
+    keywords: Mapping[str, Any] = field(default_factory=dict)  # threshold, precision, max_edits...
+
+    @property
+    def on_gpu(self) -> bool:
+        return bool(self.device) and self.device.startswith("cuda")
+
+    def pinned(self) -> Engine:
+        """The same engine naming the model folder found here, as workers may run elsewhere;
+        raises CorrectorError when there is none."""
+        from electra_corrector.loading import resolve
+
+        source = resolve(self.model)
+        if source.root is None:  # a hub id: each worker fetches it
+            return self
+        return replace(self, model=str(source.root.resolve()))
+
+    def load(self):
+        from electra_corrector.corrector import Corrector
+
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
+        return Corrector(
+            model=self.model, device=self.device, batch_size=self.batch_size, **self.keywords
+        )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.input_format == "parquet" and args.format != "parquet":
-        parser.error("Parquet input has no files or lines to mirror; use --format parquet")
-    if args.address and args.num_cpus:
-        parser.error("--num-cpus sizes a local runtime; an existing cluster has its own")
-    try:
-        import ray
-    except ImportError:
-        _say(f"Ray is not installed: {INSTALL_HINT}")
-        return USAGE_ERROR
-    from electra_corrector.errors import CorrectorError
-    from electra_corrector.loading import resolve
+@dataclass(frozen=True)
+class Outcome:
+    """What correct_tree did: files written, and a `file: why` line for each that failed."""
 
-    try:
-        source = resolve(args.model)
-    except CorrectorError as e:
-        _say(str(e))
-        return USAGE_ERROR
-    if source.root is not None:  # workers may run elsewhere: name the folder the driver found
-        args.model = str(source.root.resolve())
+    corrected: int
+    failed: list[str]
+
+
+@contextmanager
+def runtime(
+    address: str | None = None, num_cpus: int | None = None, quiet: bool = False
+) -> Iterator[None]:
+    """Ray for the pipeline: an existing cluster (`address`, e.g. "auto"), a local runtime of
+    `num_cpus` (default: all), or the one already started in this process; `quiet` turns off
+    Ray's logs and progress bars. A runtime started here is shut down on leaving."""
+    import ray
+
     started = not ray.is_initialized()
     if started:
         ray.init(
-            address=args.address,
-            num_cpus=args.num_cpus,
-            log_to_driver=not args.quiet,
-            logging_level=logging.ERROR if args.quiet else logging.INFO,
+            address=address,
+            num_cpus=num_cpus,
+            log_to_driver=not quiet,
+            logging_level=logging.ERROR if quiet else logging.INFO,
         )
-    if args.quiet:
+    if quiet:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
     try:
-        ray.data.DataContext.get_current().enable_progress_bars = not args.quiet
-        return _run(parser, args)
+        ray.data.DataContext.get_current().enable_progress_bars = not quiet
+        yield
     finally:
         if started:
             ray.shutdown()
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def correct_tree(
+    input_dir: str,
+    output_dir: str,
+    engine: Engine,
+    *,
+    glob: str = "*",
+    output_format: str = "text",
+    concurrency: int | None = None,
+) -> Outcome:
+    """Text files under `input_dir` matching `glob`, corrected and rendered as `output_format`
+    (text, jsonl, marked, report) into the same paths under `output_dir`."""
+    tree = linerows.Tree.of(input_dir, output_dir)
+    rows = _corrected(_line_rows(tree, glob), engine, concurrency, render=output_format)
+    written = rows.groupby("file").map_groups(
+        linerows.write_file,
+        batch_format="pyarrow",
+        fn_kwargs={"fs": tree.out_fs, "json_output": output_format in UTF8_FORMATS},
+    )
+    done, failed = 0, []
+    for row in written.iter_rows():
+        if row["error"] is None:
+            done += 1
+        else:
+            failed.append(f"{row['file']}: {row['error']}")
+    return Outcome(done, sorted(failed))
+
+
+def correct_tree_to_parquet(
+    input_dir: str,
+    output_dir: str,
+    engine: Engine,
+    *,
+    glob: str = "*",
+    concurrency: int | None = None,
+) -> None:
+    """Text files under `input_dir` as Parquet rows of file, line, source, text, edits and error
+    (a row of line 0 for a file that could not be read)."""
+    rows = _line_rows(linerows.Tree.of(input_dir, output_dir), glob)
+    corrected = _corrected(rows, engine, concurrency).map_batches(
+        linerows.line_records, batch_format="pyarrow"
+    )
+    _write_parquet(corrected, output_dir)
+
+
+def correct_parquet(
+    input_dir: str,
+    output_dir: str,
+    engine: Engine,
+    *,
+    text_column: str = "text",
+    concurrency: int | None = None,
+) -> None:
+    """Parquet rows with `text_column` corrected: that column becomes `source`, beside it come
+    `text` and `edits` (and `file`, the Parquet file of the row); other columns stay."""
     import ray
 
-    if args.input_format == "parquet":
-        rows = _parquet_rows(parser, args)
-    else:
-        tree = _Tree.of(args.input_dir, args.output_dir)
-        if not tree.is_folder():
-            parser.error(f"--input-dir {args.input_dir}: not a directory")
-        if tree.out_base == tree.base:
-            parser.error("--output-dir must differ from --input-dir")
-        paths = tree.files(args.glob)
-        if not paths:
-            parser.error(f"--input-dir {args.input_dir}: no files match {args.glob!r}")
-        rows = ray.data.read_binary_files(paths, include_paths=True, filesystem=tree.fs)
-        rows = rows.map_batches(_read_lines, batch_format="pyarrow", fn_kwargs={"tree": tree})
-    mirror = args.format != "parquet"
-    rows_per_call = args.batch_size * BATCHES_PER_CALL
-    corrected = rows.repartition(target_num_rows_per_block=rows_per_call).map_batches(
+    fs, path = linerows.filesystem(input_dir)
+    rows = ray.data.read_parquet(path, filesystem=fs, include_paths=True)
+    names = set(rows.schema().names)
+    if text_column not in names:
+        raise InputError(f"{text_column!r}: not in the input ({', '.join(names)})", "text_column")
+    clash = {"file", "source", "text", "edits"} & (names - {text_column})
+    if clash:
+        added = ", ".join(sorted(clash))
+        raise InputError(f"the input already has columns the output adds: {added}")
+    rows = rows.rename_columns({text_column: "source", "path": "file"})
+    _write_parquet(_corrected(rows, engine, concurrency), output_dir)
+
+
+def _line_rows(tree: linerows.Tree, glob: str):
+    import ray
+
+    if not tree.is_folder():
+        raise InputError(f"{tree.root}: not a directory", "input_dir")
+    if tree.out_base == tree.base:
+        raise InputError("must differ from the input folder", "output_dir")
+    paths = tree.files(glob)
+    if not paths:
+        raise InputError(f"{tree.root}: no files match {glob!r}", "input_dir")
+    files = ray.data.read_binary_files(paths, include_paths=True, filesystem=tree.fs)
+    return files.map_batches(linerows.read_lines, batch_format="pyarrow", fn_kwargs={"tree": tree})
+
+
+def _corrected(rows, engine: Engine, concurrency: int | None, render: str | None = None):
+    """`rows` with a `source` column, corrected by a pool of actors."""
+    rows_per_call = engine.batch_size * BATCHES_PER_CALL
+    return rows.repartition(target_num_rows_per_block=rows_per_call).map_batches(
         _CorrectRows,
-        fn_constructor_kwargs={"args": args, "render": args.format if mirror else None},
+        fn_constructor_kwargs={"engine": engine.pinned(), "render": render},
         batch_size=rows_per_call,
         batch_format="pyarrow",
-        compute=_actor_pool(parser, args),
-        num_gpus=1 if _on_gpu(args) else 0,
+        compute=_actor_pool(engine, concurrency),
+        num_gpus=1 if engine.on_gpu else 0,
     )
-    if mirror:
-        return _write_mirror(corrected, tree, args)
-    if args.input_format == "text":
-        corrected = corrected.map_batches(_line_records, batch_format="pyarrow")
-    fs, path = _filesystem(args.output_dir)
-    corrected.write_parquet(path, filesystem=fs)
-    if not args.quiet:
-        _say(f"wrote Parquet to {args.output_dir}")
-    return OK
 
 
-def _on_gpu(args: argparse.Namespace) -> bool:
-    return bool(args.device) and args.device.startswith("cuda")
-
-
-def _actor_pool(parser: argparse.ArgumentParser, args: argparse.Namespace):
+def _actor_pool(engine: Engine, concurrency: int | None):
     import ray
 
-    if args.concurrency:
-        return ray.data.ActorPoolStrategy(size=args.concurrency)
-    unit = "GPU" if _on_gpu(args) else "CPU"
+    if concurrency:
+        return ray.data.ActorPoolStrategy(size=concurrency)
+    unit = "GPU" if engine.on_gpu else "CPU"
     available = int(ray.cluster_resources().get(unit, 0))
     if available < 1:
-        parser.error(f"--device {args.device}: the Ray cluster has no {unit}s")
+        raise InputError(f"{engine.device}: the Ray cluster has no {unit}s", "device")
     return ray.data.ActorPoolStrategy(min_size=1, max_size=available)
+
+
+def _write_parquet(rows, output_dir: str) -> None:
+    fs, path = linerows.filesystem(output_dir)
+    rows.write_parquet(path, filesystem=fs)
 
 
 class _CorrectRows:
@@ -211,8 +230,8 @@ class _CorrectRows:
     rows) when `render` names a format, else `text` and `edits`.
     """
 
-    def __init__(self, args: argparse.Namespace, render: str | None):
-        self.corrector = load_corrector(args)
+    def __init__(self, engine: Engine, render: str | None):
+        self.corrector = engine.load()
         self.render = renderer(render) if render else None
 
     def __call__(self, batch):
@@ -226,7 +245,8 @@ class _CorrectRows:
                 None if s is None else c.text for s, c in zip(sources, corrections, strict=True)
             ]
             texts = pa.array(texts, pa.string())
-            edits = pa.array([[e.to_json() for e in c.edits] for c in corrections], _edits_type())
+            edits = [[e.to_json() for e in c.edits] for c in corrections]
+            edits = pa.array(edits, linerows.edits_type())
             return batch.append_column("text", texts).append_column("edits", edits)
         rows = zip(
             corrections,
@@ -237,191 +257,3 @@ class _CorrectRows:
         )
         rendered = [self.render(*row) if row[2] else "" for row in rows]  # line 0: a header
         return batch.append_column("rendered", pa.array(rendered, pa.string()))
-
-
-def _edits_type():
-    import pyarrow as pa
-
-    return pa.list_(
-        pa.struct(
-            [
-                ("offset", pa.int64()),
-                ("wrong", pa.string()),
-                ("right", pa.string()),
-                ("score", pa.float64()),
-            ]
-        )
-    )
-
-
-@dataclass(frozen=True)
-class _Tree:
-    """An input folder of text files and its mirror: where each file's rows come from and go."""
-
-    root: str  # --input-dir as given: the CLI names files by it, so jsonl output names them alike
-    fs: object  # pyarrow FileSystem of the input
-    base: str  # the input folder on `fs`
-    out_fs: object
-    out_base: str
-
-    @classmethod
-    def of(cls, input_dir: str, output_dir: str) -> _Tree:
-        fs, base = _filesystem(input_dir)
-        out_fs, out_base = _filesystem(output_dir)
-        return cls(input_dir, fs, base.rstrip("/"), out_fs, out_base.rstrip("/"))
-
-    def is_folder(self) -> bool:
-        from pyarrow import fs
-
-        return self.fs.get_file_info(self.base).type == fs.FileType.Directory
-
-    def files(self, pattern: str) -> list[str]:
-        """Files under the input matching `pattern` in any subfolder (as Path.rglob), sorted;
-        never anything inside the output folder."""
-        from pyarrow import fs
-
-        found = self.fs.get_file_info(fs.FileSelector(self.base, recursive=True))
-        return sorted(
-            info.path
-            for info in found
-            if info.type == fs.FileType.File
-            and PurePosixPath(self.relative(info.path)).match(pattern)
-            and not info.path.startswith(self.out_base + "/")
-        )
-
-    def relative(self, path: str) -> str:
-        return path[len(self.base) + 1 :]
-
-    def label(self, relative: str) -> str:
-        if "://" in self.root:
-            return f"{self.root.rstrip('/')}/{relative}"
-        return str(Path(self.root, relative))
-
-    def target(self, relative: str) -> str:
-        return f"{self.out_base}/{relative}"
-
-
-def _filesystem(location: str):
-    """(pyarrow FileSystem, path on it) for a URI or a local path."""
-    from pyarrow import fs
-
-    return fs.FileSystem.from_uri(location if "://" in location else os.path.abspath(location))
-
-
-def _line_schema():
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("file", pa.string()),  # as electra-correct names it: --input-dir joined with its path
-            ("line", pa.int64()),  # 1-based; 0 is the file's header row
-            ("source", pa.string()),  # the line without its ending
-            ("ending", pa.string()),
-            # Header rows only:
-            ("codec", pa.string()),
-            ("bom", pa.binary()),
-            ("error", pa.string()),  # why the file could not be read
-            ("target", pa.string()),  # its mirror's path on the output filesystem
-        ]
-    )
-
-
-def _read_lines(batch, tree: _Tree):
-    """Files (path, bytes) to line rows, one table per file."""
-    import pyarrow as pa
-
-    for path, data in zip(batch["path"].to_pylist(), batch["bytes"].to_pylist(), strict=True):
-        relative = tree.relative(path)
-        reader = LineReader(io.BytesIO(data))
-        try:
-            lines, error = [split_line_ending(text) for text in reader], None
-        except TextError as e:
-            lines, error = [], str(e)
-        encoding = reader.encoding  # settled only once the whole file has been read
-        count = len(lines)
-        yield pa.table(
-            {
-                "file": [tree.label(relative)] * (count + 1),
-                "line": list(range(count + 1)),
-                "source": ["", *(body for body, _ in lines)],
-                "ending": ["", *(ending for _, ending in lines)],
-                "codec": [encoding.codec] + [None] * count,
-                "bom": [encoding.bom] + [None] * count,
-                "error": [error] + [None] * count,
-                "target": [tree.target(relative)] + [None] * count,
-            },
-            schema=_line_schema(),
-        )
-
-
-def _write_mirror(corrected, tree: _Tree, args: argparse.Namespace) -> int:
-    written = corrected.groupby("file").map_groups(
-        _write_file,
-        batch_format="pyarrow",
-        fn_kwargs={"fs": tree.out_fs, "json_output": args.format in UTF8_FORMATS},
-    )
-    done, failed = 0, []
-    for row in written.iter_rows():
-        if row["error"] is None:
-            done += 1
-        else:
-            failed.append(f"{row['file']}: {row['error']}")
-    for message in sorted(failed):
-        _say(message)
-    if not args.quiet:
-        _say(f"{done} files corrected, {len(failed)} failed")
-    return SOME_FAILED if failed else OK
-
-
-def _write_file(rows, fs, json_output: bool):
-    """All rows of one file, written in line order like electra-correct's --output-dir."""
-    import pyarrow as pa
-
-    rows = rows.sort_by("line").to_pydict()
-    file, error = rows["file"][0], rows["error"][0]
-    if error is None:
-        # As the CLI: each output in its input's encoding, JSON lines in UTF-8.
-        encoding = UTF8 if json_output else TextEncoding(rows["codec"][0], rows["bom"][0])
-        buffer = io.BytesIO()
-        writer = LineWriter(buffer, lambda: encoding)
-        for text in rows["rendered"][1:]:
-            writer.write(text)
-        writer.finish()
-        _put(fs, rows["target"][0], buffer.getvalue())
-    return pa.table({"file": [file], "error": pa.array([error], pa.string())})
-
-
-def _put(fs, path: str, data: bytes) -> None:
-    """Write a whole file that appears complete or not at all (a temporary file, then a move)."""
-    folder, name = path.rsplit("/", 1)
-    fs.create_dir(folder, recursive=True)
-    temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
-    with fs.open_output_stream(temporary) as stream:
-        stream.write(data)
-    fs.move(temporary, path)
-
-
-def _line_records(batch):
-    """Line rows as Parquet records: header rows dropped, except those saying a file failed."""
-    import pyarrow.compute as pc
-
-    keep = pc.or_(pc.greater(batch["line"], 0), pc.is_valid(batch["error"]))
-    return batch.filter(keep).select(["file", "line", "source", "text", "edits", "error"])
-
-
-def _parquet_rows(parser: argparse.ArgumentParser, args: argparse.Namespace):
-    import ray
-
-    fs, path = _filesystem(args.input_dir)
-    rows = ray.data.read_parquet(path, filesystem=fs, include_paths=True)
-    names = set(rows.schema().names)
-    if args.text_column not in names:
-        parser.error(f"--text-column {args.text_column!r}: not in the input ({', '.join(names)})")
-    clash = {"file", "source", "text", "edits"} & (names - {args.text_column})
-    if clash:
-        parser.error(f"the input already has columns the output adds: {', '.join(sorted(clash))}")
-    return rows.rename_columns({args.text_column: "source", "path": "file"})
-
-
-def _say(message: str) -> None:
-    say(PROG, message)

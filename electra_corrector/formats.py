@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
-from electra_corrector.result import Correction
+from electra_corrector.result import Correction, Edit
 from electra_corrector.textio import LineWriter, TextEncoding
 
 FORMATS = ("text", "jsonl", "marked", "report")
@@ -31,14 +31,19 @@ def format_name(text: str) -> str:
     return text
 
 
+def _painted(edit: Edit, color: bool) -> tuple[str, str]:
+    """An edit's wrong and right characters as shown: red and green on a colour terminal."""
+    if color:
+        return f"{_RED}{edit.wrong}{_RESET}", f"{_GREEN}{edit.right}{_RESET}"
+    return edit.wrong, edit.right
+
+
 def mark_changes(correction: Correction, color: bool = False) -> str:
     """The source with each edit shown in place: 我跟我朋[唷→友]打算."""
     parts, start = [], 0
     source = correction.source
     for edit in correction.edits:
-        wrong, right = edit.wrong, edit.right
-        if color:
-            wrong, right = f"{_RED}{wrong}{_RESET}", f"{_GREEN}{right}{_RESET}"
+        wrong, right = _painted(edit, color)
         parts += [source[start : edit.offset], f"[{wrong}→{right}]"]
         start = edit.offset + 1
     parts.append(source[start:])
@@ -50,9 +55,7 @@ def report_lines(correction: Correction, number: int, file: str | None, color=Fa
     where = STDIN_NAME if file is None else file
     lines = []
     for edit in correction.edits:
-        wrong, right = edit.wrong, edit.right
-        if color:
-            wrong, right = f"{_RED}{wrong}{_RESET}", f"{_GREEN}{right}{_RESET}"
+        wrong, right = _painted(edit, color)
         lines.append(f"{where}:{number}:{edit.offset + 1}: {wrong} -> {right} ({edit.score:.2f})\n")
     return "".join(lines)
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from electra_corrector import cli, distributed
+from electra_corrector import cli, distributed, distributed_cli
 from electra_corrector.runner import DoneLog
 
 ray = pytest.importorskip("ray")
@@ -64,7 +64,7 @@ def test_mirror_is_byte_identical_to_the_cli(ray_runtime, corpus, tmp_path, eage
     single, spread = tmp_path / "cli", tmp_path / "ray"
 
     status = cli.main(["--input-dir", str(corpus), "--output-dir", str(single), *common])
-    ray_status = distributed.main(
+    ray_status = distributed_cli.main(
         ["--input-dir", str(corpus), "--output-dir", str(spread), *common, "--batch-size", "2"]
     )
 
@@ -82,7 +82,9 @@ def test_parquet_rows_join_back_to_lines(ray_runtime, corpus, tmp_path, eager_mo
     argv = ["--input-dir", str(corpus), "--output-dir", str(out), "--format", "parquet"]
     argv += ["--concurrency", "1"]  # a second actor costs start-up time, and is tested above
 
-    assert distributed.main([*argv, "--glob", "*.txt", "--model", str(eager_model_dir), "-q"]) == 0
+    assert (
+        distributed_cli.main([*argv, "--glob", "*.txt", "--model", str(eager_model_dir), "-q"]) == 0
+    )
 
     rows = pq.read_table(out).to_pylist()
     lines = {(r["file"], r["line"]): r for r in rows}
@@ -107,7 +109,7 @@ def test_parquet_input_keeps_its_columns(ray_runtime, tmp_path, eager_model_dir)
     argv += ["--input-format", "parquet", "--text-column", "body", "--format", "parquet"]
     argv += ["--concurrency", "1"]
 
-    assert distributed.main([*argv, "--model", str(eager_model_dir), "-q"]) == 0
+    assert distributed_cli.main([*argv, "--model", str(eager_model_dir), "-q"]) == 0
 
     rows = sorted(pq.read_table(tmp_path / "out").to_pylist(), key=lambda r: r["id"])
     assert [(r["id"], r["source"]) for r in rows] == list(
@@ -118,10 +120,37 @@ def test_parquet_input_keeps_its_columns(ray_runtime, tmp_path, eager_model_dir)
     assert {r["file"] for r in rows} == {str(tmp_path / "docs" / "part-0.parquet")}
 
 
+def test_the_pipeline_is_usable_from_python(ray_runtime, corpus, tmp_path, eager_model_dir):
+    import json
+
+    from electra_corrector.corrector import Corrector
+
+    out = tmp_path / "api"
+    engine = distributed.Engine(model=str(eager_model_dir), batch_size=4, keywords={"max_edits": 1})
+
+    outcome = distributed.correct_tree(
+        str(corpus), str(out), engine, glob="*.txt", output_format="jsonl", concurrency=1
+    )
+
+    assert outcome == distributed.Outcome(
+        corrected=5, failed=[f"{corpus / 'bad.txt'}: line 2: not valid UTF-8 text"]
+    )
+    records = [json.loads(line) for line in (out / "nested/b.txt").read_text().splitlines()]
+    expected = Corrector(model=str(eager_model_dir), max_edits=1).correct_batch(LINES)
+    assert [r["text"] for r in records] == [c.text for c in expected]
+    assert [len(r["edits"]) for r in records] == [len(c.edits) for c in expected]
+    assert max(len(r["edits"]) for r in records) == 1
+    with pytest.raises(distributed.InputError) as error:
+        distributed.correct_tree(str(corpus / "a.txt"), str(out), engine)
+    assert error.value.parameter == "input_dir"
+
+
 def test_without_ray_says_how_to_install_it(monkeypatch, capsys, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
 
-    status = distributed.main(["--input-dir", str(tmp_path), "--output-dir", str(tmp_path / "o")])
+    status = distributed_cli.main(
+        ["--input-dir", str(tmp_path), "--output-dir", str(tmp_path / "o")]
+    )
 
     assert status == 2
     assert "pip install 'electra-correct[ray]'" in capsys.readouterr().err

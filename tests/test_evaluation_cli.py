@@ -172,7 +172,7 @@ def test_console_scripts_share_plumbing_not_each_other():
     import sys
 
     code = (
-        "import sys, electra_corrector.distributed, electra_corrector.evaluation.cli;"
+        "import sys, electra_corrector.distributed_cli, electra_corrector.evaluation.cli;"
         "assert 'electra_corrector.cli' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

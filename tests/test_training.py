@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections import Counter
 from itertools import product
 from pathlib import Path
@@ -50,6 +51,24 @@ def test_split_sentences_keeps_marks_cuts_long_and_drops_short():
         "长" * 10,
         "长" * 5,
     ]
+
+
+def test_split_sentences_cuts_where_the_dev_rule_was_first_hashed():
+    # The dev rule hashes these sentences: the cut must stay that of the original regex, which
+    # splits after each mark and at line breaks, never at an ellipsis.
+    first_cut = re.compile(r"(?<=[。！？；!?;])|\n")
+    texts = [
+        "他说：“你好！”然后走了……我们也走吧？好；再见!See you?Yes;no.\r\n第二行。。第三行",
+        "没有标点的一段很长的文字" * 20 + "\n\n结尾！！？",
+        "省略号……之后接着写，不算句末…真的。",
+    ]
+    for text in texts:
+        expected = []
+        for sentence in first_cut.split(text):
+            sentence = sentence.strip()
+            expected += [sentence[i : i + 40] for i in range(0, len(sentence), 40)]
+        expected = [chunk for chunk in expected if len(chunk) >= 2]
+        assert split_sentences(text, max_chars=40, min_chars=2) == expected
 
 
 def test_hold_out_is_fixed_and_disjoint():

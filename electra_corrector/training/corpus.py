@@ -7,10 +7,12 @@ import random
 import re
 from pathlib import Path
 
+from electra_corrector.alignment import SENTENCE_MARKS
 from electra_corrector.training import splits
 
-# A sentence ends after one of these; the mark stays with its sentence.
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n")
+# A sentence ends after one of the marks (which stays with it) or at a line break, never at an
+# ellipsis as windows do: training/splits.py hashes these exact sentences to hold dev ones out.
+_SENTENCE_END = re.compile(f"(?<=[{re.escape(SENTENCE_MARKS)}])|\n")
 Pair = tuple[str, str]
 
 
