@@ -16,7 +16,7 @@ from electra_corrector.confusion import (
 from electra_corrector.detection import flag, pad, replaced_probabilities
 from electra_corrector.errors import CorrectorError
 from electra_corrector.invariants import violation
-from electra_corrector.knowledge import shipped
+from electra_corrector.knowledge import preload
 from electra_corrector.loading import load_models, resolve
 from electra_corrector.options import CorrectorOptions
 from electra_corrector.precision import convert, float_type, settle
@@ -83,6 +83,7 @@ class Corrector:
             protect=tuple(dict.fromkeys((*self.options.protect, *extra_protect))),
             confusions=tuple(dict.fromkeys((*self.options.confusions, *extra_confusions))),
         )
+        knowledge = preload() if self.options.word_knowledge else None
         self.device = _torch_device(device)
         self.precision = settle(precision, self.device)
         self.models = load_models(source, self.device, float_type(self.precision))
@@ -101,7 +102,7 @@ class Corrector:
         if self.options.confusions:
             table = table.extended(self.options.confusions)
         self._protected = ProtectedTerms(self.options.protect)
-        self._knowledge = shipped() if self.options.word_knowledge else None
+        self._knowledge = knowledge.result() if knowledge else None
         self._picker = CandidatePicker(
             tokenizer,
             self.options,

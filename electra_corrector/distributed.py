@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from electra_corrector import linerows
+from electra_corrector.cliutil import freeze_loaded_objects
 from electra_corrector.formats import UTF8_FORMATS, renderer
 
 # Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
@@ -232,6 +233,7 @@ class _CorrectRows:
 
     def __init__(self, engine: Engine, render: str | None):
         self.corrector = engine.load()
+        freeze_loaded_objects()
         self.render = renderer(render) if render else None
 
     def __call__(self, batch):

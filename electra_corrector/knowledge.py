@@ -12,7 +12,8 @@ completes a word (朋唷 -> 朋友) scores high. CorrectorOptions weighs them wi
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from concurrent.futures import Future
 
 from electra_corrector.charlm import CharNgrams
 from electra_corrector.words import WordList
@@ -36,6 +37,28 @@ class WordKnowledge:
         return list(zip(lm, words, frequency, strict=True))
 
 
-@lru_cache(maxsize=1)
+_loaded: list[WordKnowledge] = []
+_lock = threading.Lock()
+
+
 def shipped() -> WordKnowledge:
-    return WordKnowledge(CharNgrams.load(), WordList.load())
+    """The knowledge shipped in the package, loaded once per process (about a second)."""
+    with _lock:
+        if not _loaded:
+            _loaded.append(WordKnowledge(CharNgrams.load(), WordList.load()))
+        return _loaded[0]
+
+
+def preload() -> Future:
+    """shipped(), started in a thread so that its decompression runs while the models load.
+    A daemon thread: a process that fails meanwhile exits without waiting for it."""
+    future: Future = Future()
+
+    def load() -> None:
+        try:
+            future.set_result(shipped())
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="word-knowledge", daemon=True).start()
+    return future

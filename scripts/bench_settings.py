@@ -51,9 +51,11 @@ def timed(run, warm_up, work, device: str, repeats: int) -> dict:
 
 
 def load_corrector(cfg: dict, word_knowledge: bool = True):
+    """The corrector as the console scripts load it (loaded objects exempt from the GC)."""
     from electra_corrector import Corrector
+    from electra_corrector.cliutil import freeze_loaded_objects
 
-    return Corrector(
+    corrector = Corrector(
         cfg["model"],
         cfg["device"],
         cfg["threshold"],
@@ -61,6 +63,8 @@ def load_corrector(cfg: dict, word_knowledge: bool = True):
         precision=cfg["precision"],
         word_knowledge=word_knowledge,
     )
+    freeze_loaded_objects()
+    return corrector
 
 
 def span_batches(corrector, texts: list[str]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import shutil
 import sys
@@ -79,3 +80,11 @@ def cli(capsysbinary, monkeypatch, eager_model_dir):
         return status, out, err.decode()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_the_heap():
+    """The console scripts exempt loaded objects from the GC for good (cliutil); run in this
+    process, each test's main() would pile its models onto the permanent generation."""
+    yield
+    gc.unfreeze()

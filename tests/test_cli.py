@@ -355,3 +355,17 @@ def test_threads_sets_torchs_thread_count(cli, tmp_path):
         assert torch.get_num_threads() == wanted
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_console_scripts_exempt_loaded_objects_from_the_gc(tiny_model_dir):
+    import gc
+
+    from electra_corrector.cli import build_parser
+    from electra_corrector.cliutil import load_corrector
+
+    gc.unfreeze()
+    args = build_parser().parse_args(["--model", str(tiny_model_dir), "--threads", "1"])
+    corrector = load_corrector(args)
+    assert gc.get_freeze_count() > 0
+    model = corrector.models.discriminator
+    assert gc.is_tracked(model) and not any(model is o for o in gc.get_objects())

@@ -131,7 +131,7 @@ def test_auto_falls_back_to_fp32_when_the_device_cannot_run_its_choice(
     assert corrector.precision == "fp32"
     assert corrector.correct("我跟我朋唷打算").text == "我跟我朋友打算"
     # Asked for by name, it is an error rather than a silent change.
-    with pytest.raises(CorrectorError, match="precision int8 cannot run on cpu: .*NoQEngine"):
+    with pytest.raises(CorrectorError, match=r"precision int8 cannot run on cpu: .*NoQEngine"):
         Corrector(noisy_handset_dir, precision="int8")
     refuse_bfloat16(monkeypatch)
     with pytest.raises(CorrectorError, match="precision bf16 cannot run on cpu"):

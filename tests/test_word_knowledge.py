@@ -140,3 +140,22 @@ def test_cli_bad_dictionary_is_a_one_line_usage_error(run_cli, tmp_path):
     (tmp_path / "c.txt").write_text("猫\n", encoding="utf-8")
     status, out, err = run_cli("--confusions", tmp_path / "c.txt", text="我的猫。\n")
     assert status == 2 and out == "" and "c.txt:1:" in err and "Traceback" not in err
+
+
+def test_knowledge_loads_beside_the_models_and_its_failure_reaches_the_caller(
+    breaker_dir, monkeypatch
+):
+    from electra_corrector import knowledge
+
+    monkeypatch.setattr(knowledge, "_loaded", [])
+
+    def broken(cls, path=None):
+        raise OSError("char_ngrams.npz.xz: corrupt input data")
+
+    monkeypatch.setattr(CharNgrams, "load", classmethod(broken))
+    with pytest.raises(OSError, match="corrupt input data"):
+        Corrector(breaker_dir, precision="fp32")
+    assert Corrector(breaker_dir, precision="fp32", word_knowledge=False).correct("治疗").text
+    monkeypatch.undo()
+    with_knowledge = Corrector(breaker_dir, precision="fp32")
+    assert with_knowledge._knowledge is knowledge.shipped()
