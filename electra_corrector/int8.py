@@ -2,11 +2,12 @@
 
 Every Linear layer of both models runs in int8: weights quantized per output channel, and its
 input with one fixed scale per layer, measured once at load time by running the fp32 models over
-a small shipped calibration text (CALIBRATION_FILE: public-domain statute and broadcast-news
-sentences). Dynamic quantization (torch's quantize_dynamic) instead takes the scale from each
-batch's largest value, so a line's corrections could change with its neighbours: 3 of 400 dev
-sentences did. The fixed scale costs nothing in speed (the same fbgemm kernel); inputs beyond the
-calibrated range are clipped, which the layer's margin (RANGE_MARGIN) makes rare.
+a small shipped calibration text (CALIBRATION_FILE: 32 public-domain statute and broadcast-news
+sentences; more bought no agreement with fp32 worth its load time). Dynamic quantization
+(torch's quantize_dynamic) instead takes the scale from each batch's largest value, so a line's
+corrections could change with its neighbours: 3 of 400 dev sentences did. The fixed scale costs
+nothing in speed (the same fbgemm kernel); a row with values beyond the calibrated range
+(RANGE_MARGIN wider than seen) is computed in fp32 instead: 0.05% of rows on the dev set.
 Embeddings, LayerNorms and attention stay fp32. Nothing is written to the model folder.
 """
 

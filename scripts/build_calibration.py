@@ -19,7 +19,7 @@ from electra_corrector.training.paths import SHARED_DATA
 from electra_corrector.training.splits import hash_share
 
 SOURCES = ("laws_regulations.txt", "xwlb_news_2020_2026.txt")
-PER_SOURCE = 32
+PER_SOURCE = 16
 MIN_CHARS, MAX_CHARS = 12, 120
 
 
