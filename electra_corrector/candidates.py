@@ -24,19 +24,12 @@ class Candidate(NamedTuple):
     score: float  # generator probability of the chosen character among the plausible ones
 
 
-def generator_logits(generator, input_ids, attention_mask, rows, cols):
-    """Logits over the vocabulary at the given (row, col) positions only.
-
-    Logits, not log-probabilities: everything the picker compares is a difference or a ranking
-    within one row, where the softmax normaliser cancels, so it is not computed.
-
-    The 21k-way output layer is the generator's most expensive part, so it runs only where a
-    flag was raised rather than at every token.
-    """
+def generator_states(generator, input_ids, attention_mask, rows, cols):
+    """The input of the generator's output layer at the given (row, col) positions only: the
+    21k-way output layer is its most expensive part, so CandidatePicker.best applies it where a
+    flag was raised, and there, when it can, only to the rows of the candidates."""
     hidden = generator.electra(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-    picked = hidden[rows, cols]
-    logits = generator.generator_lm_head(generator.generator_predictions(picked))
-    return logits.float()
+    return generator.generator_predictions(hidden[rows, cols])
 
 
 class CandidatePicker:
@@ -86,10 +79,16 @@ class CandidatePicker:
             self._rows[token_id] = (ids.long(), bonus.float())
         return self._rows[token_id]
 
-    def best(self, original_ids: list[int], logits, n: int = 1) -> list[list[Candidate]]:
+    def best(self, original_ids: list[int], states, head, n: int = 1) -> list[list[Candidate]]:
         """Up to `n` most likely plausible substitutes for each original token, best first,
-        given its row of vocabulary logits; an empty list where there is none. All rows at once:
-        per-row tensor calls cost more than the arithmetic."""
+        given the generator's output layer `head` and its input `states` there (one row per
+        token); an empty list where there is none. All rows at once: per-row tensor calls cost
+        more than the arithmetic.
+
+        Logits, not log-probabilities: everything compared is a difference or a ranking within
+        one row, where the softmax normaliser cancels. Unless the top_k filter needs the whole
+        vocabulary's ranking, only the original's and the candidates' logits are computed:
+        a few dozen rows of the output layer instead of 21,128."""
         import torch
         from torch.nn.utils.rnn import pad_sequence
 
@@ -103,13 +102,22 @@ class CandidatePicker:
         )
         original = torch.tensor(original_ids).unsqueeze(1)
         valid &= ids != original
-        original_logit = logits.gather(1, original)
-        scores = logits.gather(1, ids).masked_fill(~valid, -math.inf)
+        ranked = self.options.top_k < head.out_features
+        # Without the confusion filter every CJK character is a candidate: then the whole
+        # layer is the cheaper way.
+        whole_vocabulary = ranked or ids.shape[1] * 16 > head.out_features
+        if whole_vocabulary:
+            logits = head(states).float().cpu()
+            original_logit, scores = logits.gather(1, original), logits.gather(1, ids)
+        else:
+            both = _logits_at(head, states, torch.cat([original, ids], 1).to(states.device))
+            original_logit, scores = both[:, :1].cpu(), both[:, 1:].cpu()
+        scores = scores.masked_fill(~valid, -math.inf)
         picks = (scores + bonus).topk(min(n, ids.shape[1]), dim=1).indices
         chosen = ids.gather(1, picks)
         chosen_logit = scores.gather(1, picks)
         gain = chosen_logit + bonus.gather(1, picks) - original_logit
-        if self.options.top_k < logits.shape[1]:
+        if ranked:
             kth_best = logits.topk(self.options.top_k, dim=1).values[:, -1:]
             plausible = chosen_logit >= kth_best
         else:
@@ -129,3 +137,14 @@ class CandidatePicker:
                 chosen.tolist(), gain.tolist(), score.tolist(), plausible.tolist(), strict=True
             )
         ]
+
+
+def _logits_at(head, states, columns):
+    """head(states) at the given vocabulary ids only (one row of ids per row of states), in
+    fp32 whatever the model's precision: the same numbers as the full layer's, for a few dozen
+    rows of its weight."""
+    import torch
+
+    weight = head.weight[columns].float()  # rows x k x hidden
+    logits = torch.einsum("rkh,rh->rk", weight, states.float())
+    return logits if head.bias is None else logits + head.bias[columns].float()

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from electra_corrector.alignment import Span, SpanBuilder
-from electra_corrector.candidates import CandidatePicker, generator_logits
+from electra_corrector.candidates import CandidatePicker, generator_states
 from electra_corrector.confusion import (
     TYPO_COUNTS_FILE,
     ConfusionTable,
@@ -176,9 +176,12 @@ class Corrector:
         if self.options.generator_input == "masked":
             g_ids = g_ids.clone()
             g_ids[sub_rows, cols] = self._mask_id
-        logits = generator_logits(self.models.generator, g_ids, g_mask, sub_rows, cols).cpu()
+        generator = self.models.generator
+        states = generator_states(generator, g_ids, g_mask, sub_rows, cols)
         originals = [spans[row].input_ids[col] for row, col, _ in flags]
-        candidates = self._picker.best(originals, logits, self.options.candidates)
+        candidates = self._picker.best(
+            originals, states, generator.generator_lm_head, self.options.candidates
+        )
         for (row, col, prob), alternatives in zip(flags, candidates, strict=True):
             span = spans[row]
             offset = span.char_at[col]

@@ -76,7 +76,7 @@ def main() -> None:
     for precision, found, agreed in rows:
         m, sc = found["metrics"], found["metrics"].sentence_correction
         print(
-            f"| {precision} | {agreed:.1%} | {sc.precision:.1%} / {sc.recall:.1%} / {sc.f1:.1%} "
+            f"| {precision} | {agreed:.2%} | {sc.precision:.1%} / {sc.recall:.1%} / {sc.f1:.1%} "
             f"| {m.false_positive_rate:.1%} | {found['seconds']:.2f} s "
             f"| {'yes' if agreed >= AGREEMENT else 'no'} |"
         )

@@ -107,7 +107,7 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
     import torch
 
     from electra_corrector.alignment import NO_CHAR
-    from electra_corrector.candidates import generator_logits
+    from electra_corrector.candidates import generator_states
     from electra_corrector.detection import replaced_probabilities
 
     corrector = load_corrector(cfg)
@@ -131,7 +131,7 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
                 rows = hits.any(1).nonzero().squeeze(1)
                 if rows.numel():
                     sub_rows, cols = hits[rows].nonzero(as_tuple=True)
-                    generator_logits(models.generator, ids[rows], mask[rows], sub_rows, cols)
+                    generator_states(models.generator, ids[rows], mask[rows], sub_rows, cols)
                     flagged += len(cols)
         return {"flagged": flagged}
 

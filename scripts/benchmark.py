@@ -32,8 +32,9 @@ passes; the baseline gets one pass):
             use), so the real pycorrector is slower than this baseline. As in pycorrector, the
             discriminator stays on the CPU and only the pipeline goes to --device.
   floor     the engine's own spans (same batches, sorted by length), padded in advance; timed
-            are only the discriminator forward, the threshold, and the generator over the rows
-            that hold a flag with its output layer at the flagged positions.
+            are only the discriminator forward, the threshold, and the generator's encoder over
+            the rows that hold a flag, up to its output layer's input at the flagged positions
+            (the output layer itself is part of candidate picking, at the candidates only).
 Start-up: `electra-correct --help` (median of 5 runs) and the time from starting
 `electra-correct` to its answer to one line written to its stdin (median of 3 runs); "n/a" when
 the command does not work. --corpus-mb N: N MB of the sentences, repeated, in 8 files, through

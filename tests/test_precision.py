@@ -163,3 +163,23 @@ def test_cli_reports_an_impossible_precision_in_one_line(capsys, noisy_handset_d
         "electra-correct: precision int8 cannot run on cpu: Didn't find engine for operation "
         "quantized::linear_prepack NoQEngine\n"
     )
+
+
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_candidate_logits_alone_equal_the_whole_output_layers(noisy_handset_dir, precision):
+    # top_k covering the vocabulary: only the candidates' rows of the output layer are used;
+    # one short of it, the whole layer runs (to rank the vocabulary). Same proposals either way.
+    texts = ["我跟我朋唷打算去天津玩儿。", "天天唷唷朋唷", "今天天气很好。"]
+    vocabulary = Corrector(noisy_handset_dir, precision="fp32").models.generator.config.vocab_size
+    few = Corrector(noisy_handset_dir, precision=precision, threshold=0.01, top_k=vocabulary)
+    whole = Corrector(noisy_handset_dir, precision=precision, threshold=0.01, top_k=vocabulary - 1)
+    if precision == "int8":  # the candidates' rows are read in fp32: compare with fp32's layer
+        head = few.models.generator.generator_lm_head
+        fp32_head = torch.nn.Linear(head.in_features, head.out_features)
+        fp32_head.weight, fp32_head.bias = torch.nn.Parameter(head.weight), head.bias
+        whole.models.generator.generator_lm_head = fp32_head
+    got, expected = few.propose(texts), whole.propose(texts)
+    assert sum(map(len, got)) >= 3
+    for mine, theirs in zip(got, expected, strict=True):
+        assert [(p.offset, p.right) for p in mine] == [(p.offset, p.right) for p in theirs]
+        assert [p.gain for p in mine] == pytest.approx([p.gain for p in theirs], abs=1e-4)
