@@ -15,6 +15,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -379,3 +380,39 @@ def test_the_bundled_model_keeps_the_invariants_on_random_text():
     for text, result in zip(texts, results, strict=True):
         assert_valid(text, result)
     assert decisions([corrector.correct(t) for t in texts[:20]]) == decisions(results[:20])
+
+
+# Protected spans: URLs, e-mail addresses, Markdown and reStructuredText markup.
+MARKUP = [*"[]()<>`*_#!-:/\\|~=\"' \t.@%+", "```", "](", "<!--", "http://", "https://x.cn/"]
+MARKUP += ["a@b.cn", "张三@例子.中国", ".. code::", ":func:`x`", "`_", "foo_", "[1]_", "|sub|"]
+MARKUP += ["`a <http://b>`_", "www.", "me@x.com"]
+
+
+def test_run_patterns_find_what_finditer_finds():
+    from electra_corrector import protect, syntax
+
+    rng = random.Random(SEED)
+    patterns = [protect._EMAILS, syntax._URL_OR_EMAIL, syntax._RST_INLINE]
+    for _ in range(1500):
+        size = rng.randint(0, 30)
+        line = "".join(
+            rng.choice(MARKUP) if rng.random() < 0.5 else random_text(rng, 1) for _ in range(size)
+        )
+        for run in patterns:
+            expected = [m.span() for m in run.pattern.finditer(line)]
+            assert [m.span() for m in run.finditer(line)] == expected, (run.pattern, line)
+
+
+def test_a_long_line_is_scanned_in_linear_time():
+    """A regular expression tried at every offset of a long run takes quadratic time: minutes
+    for these 300,000-character lines (each well under the 10 MB a line may have), where a
+    linear search takes milliseconds; 30 s tells them apart on any machine."""
+    script = """if True:
+        from electra_corrector import protect, syntax
+        for run in ("a" * 300_000, "我" * 300_000, "a." * 150_000):
+            for tail in ("", "@", "://", "a@b.cn"):
+                protect.protected_spans(run + tail)
+                for kind in ("markdown", "rst"):
+                    syntax.scanner(kind)(run + tail)
+    """
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=30)
