@@ -9,6 +9,7 @@ only once the input is complete; a failed or interrupted input leaves no output 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from electra_corrector.textio import (
     TextEncoding,
     TextError,
     open_output,
+    open_tree_output,
     split_line_ending,
 )
 
@@ -42,6 +44,7 @@ class Job:
 
     source: Path | None  # None: standard input
     output: Path | None = None  # its own file; None: the run's shared output stream
+    tree: Path | None = None  # the output folder `output` lies in, for a tree run
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
@@ -176,8 +179,10 @@ class Pipeline:
     def _start_output(self, job: Job) -> None:
         if job.output is not None:
             try:
-                job.output.parent.mkdir(parents=True, exist_ok=True)
-                job.sink = open_output(job.output)
+                if job.tree is not None:
+                    job.sink = open_tree_output(job.tree, job.output.relative_to(job.tree))
+                else:
+                    job.sink = open_output(job.output)
             except OSError as e:
                 raise TextError(f"cannot write {job.output}: {e.strerror}") from None
         stream = job.sink.stream if job.sink else self.shared
@@ -290,7 +295,8 @@ class DoneLog:
     def finished(self) -> set[tuple]:
         """(output, size, mtime_ns, settings) of every output recorded."""
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            with _log_file(self.path, os.O_RDONLY) as log:
+                lines = log.read().decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             return set()
         records = set()
@@ -310,8 +316,19 @@ class DoneLog:
         output, size, mtime, settings = self.key(job.output, job.input_stat)
         line = json.dumps({"output": output, "size": size, "mtime_ns": mtime, "settings": settings})
         # Without its line an output is merely redone by --resume, so a failure here is no error.
-        with contextlib.suppress(OSError), self.path.open("a", encoding="utf-8") as log:
-            log.write(line + "\n")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        with contextlib.suppress(OSError), _log_file(self.path, flags) as log:
+            log.write(line.encode("utf-8") + b"\n")
+
+
+def _log_file(path: Path, flags: int) -> BinaryIO:
+    """The done log opened as a regular file: a symlink there (OSError) is never followed and a
+    FIFO (refused) never blocks; the log lies in the output tree, which may hold anything."""
+    fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK, 0o666)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EPERM, "not a regular file", str(path))
+    return open(fd, "rb" if flags == os.O_RDONLY else "ab")
 
 
 # AtomicFile's temporary names: ".{name}.{8 random characters from mkstemp}.tmp".
@@ -364,7 +381,7 @@ def tree_jobs(
         if done and target.is_file() and done.key(target, path.stat()) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
-        tree.jobs.append(Job(path, target))
+        tree.jobs.append(Job(path, target, output_dir))
     return tree
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.masking import Span
+from electra_corrector.protect import RunPattern
 
 SYNTAXES = ("auto", "text", "markdown", "rst")
 _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "rst"}
@@ -24,6 +25,7 @@ Scanner = Callable[[str], list[Span]]  # a line without its ending -> its protec
 
 _URL = r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|www\.[A-Za-z0-9\-._~:/?#@%&=+]+"
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+_URL_OR_EMAIL = RunPattern(f"{_URL}|(?R){_EMAIL}", "[A-Za-z0-9._%+-]")
 _TRAILING = ".,;:!?'\")"  # sentence punctuation right after a URL is not part of it
 
 
@@ -56,7 +58,7 @@ def protected_spans(document: str, syntax: str) -> list[Span]:
 
 
 def _url_spans(line: str, spans: list[Span]) -> None:
-    for match in re.finditer(f"{_URL}|{_EMAIL}", line):
+    for match in _URL_OR_EMAIL.finditer(line):
         url = match.group().rstrip(_TRAILING)
         if "(" in url and match.group()[len(url) : len(url) + 1] == ")":
             url += ")"  # https://en.wikipedia.org/wiki/Foo_(bar) keeps its closing parenthesis
@@ -187,13 +189,14 @@ _CODE_DIRECTIVES = {
     "raw",
     "highlight",
 }
-_RST_INLINE = re.compile(
+_RST_INLINE = RunPattern(
     r"(?P<literal>``.+?``)"
     r"|(?P<role>:[\w:+.-]+:`[^`]+`)"
     r"|(?P<link>`[^`]*?<[^`>]+>`__?)"
     r"|(?P<interpreted>`[^`]+`(?!_))"
     r"|(?P<substitution>\|[^|\s][^|]*\|)"
-    r"|(?P<reference>\[[^\]]+\]_|[\w.-]+_(?!\w))"
+    r"|(?P<reference>\[[^\]]+\]_|(?R)[\w.-]+_(?!\w))",
+    r"[\w.-]",
 )
 
 

@@ -339,6 +339,44 @@ def open_output(path: Path) -> AtomicFile | DirectFile:
     return AtomicFile(path) if stat.S_ISREG(mode) else DirectFile(path)
 
 
+def open_tree_output(root: Path, relative: Path) -> AtomicFile:
+    """The output `relative` of a tree mirrored under `root`, its folders made as needed.
+
+    Nothing below `root` is followed or written through: a symlink (which may lead to any of the
+    user's files), a FIFO (which would block) or a device where a folder or the file belongs is
+    refused with OSError naming it, before anything is made outside the tree. (`root` itself may
+    be a symlink: the user named it.)"""
+    root.mkdir(parents=True, exist_ok=True)
+    real, shown = Path(os.path.realpath(root)), root
+    for i, part in enumerate(relative.parts):
+        real, shown = real / part, shown / part
+        last = i == len(relative.parts) - 1
+        if not last:
+            with contextlib.suppress(FileExistsError):
+                real.mkdir()
+        try:
+            mode = os.lstat(real).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(mode):
+            raise OSError(errno.EPERM, f"{shown} is a symlink (an output tree follows none)")
+        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            why = "an output tree writes only regular files" if last else "not a folder"
+            raise OSError(errno.EPERM, f"{shown} is {kind} ({why})")
+    return AtomicFile(real)
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFREG: "a file",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def _take_over_metadata(temp: Path, path: Path) -> None:
     """Give the new file the mode, owner and group of the one it replaces (a new one gets the
     usual 0o666 & ~umask). An owner that cannot be kept is an error: the file stays as it was."""

@@ -283,3 +283,115 @@ def test_jsonl_names_a_file_whose_name_is_not_utf8(cli, tmp_path):
     status, stdout, _ = cli(path, "--format", "jsonl", "--threshold", "1")
     assert status == 0
     assert stdout.decode("utf-8").count("caf\\\\xe9.txt") == 1
+
+
+def _tree_with_a_trap(tmp_path, trap):
+    """in/a.txt and in/b.txt; out/ already holds `trap(out / "a.txt")` (a symlink, a FIFO...)."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text(TEXT, encoding="utf-8")
+    trap(out / "a.txt")
+    return src, out
+
+
+def _run_unblocked(cli, argv, fifo):
+    """cli(*argv), with a watchdog that, should it still run after 30 s (blocked opening
+    `fifo`), opens the FIFO both ways to free it, so that the test fails instead of hanging."""
+    freed = []
+
+    def free():
+        freed.append(fifo)
+        reading = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        writing = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(writing)
+        os.close(reading)
+
+    watchdog = threading.Timer(30, free)
+    watchdog.start()
+    try:
+        result = cli(*argv)
+    finally:
+        watchdog.cancel()
+    assert not freed, f"blocked on {fifo}"
+    return result
+
+
+@pytest.mark.parametrize("victim_exists", [True, False])
+def test_an_output_tree_never_writes_through_a_symlink(cli, tmp_path, victim_exists):
+    victim = tmp_path / "victim.txt"
+    if victim_exists:
+        victim.write_text("用户的文件\n", encoding="utf-8")
+    src, out = _tree_with_a_trap(tmp_path, lambda path: path.symlink_to(victim))
+
+    status, _, stderr = cli("--input-dir", src, "--output-dir", out, "--threshold", "1")
+
+    assert status == 1
+    assert stderr.splitlines() == [
+        f"electra-correct: {src / 'a.txt'}: cannot write {out / 'a.txt'}: "
+        f"{out / 'a.txt'} is a symlink (an output tree follows none)",
+        "electra-correct: 1 files corrected, 1 failed",
+    ]
+    assert (out / "a.txt").is_symlink() and os.readlink(out / "a.txt") == str(victim)
+    if victim_exists:
+        assert victim.read_text(encoding="utf-8") == "用户的文件\n"
+    else:
+        assert not victim.exists()
+    assert (out / "b.txt").read_text(encoding="utf-8") == TEXT
+    assert sorted(os.listdir(tmp_path)) == sorted(["in", "out"] + ["victim.txt"] * victim_exists)
+
+
+def test_an_output_tree_refuses_a_fifo_without_blocking_on_it(cli, tmp_path):
+    src, out = _tree_with_a_trap(tmp_path, os.mkfifo)
+    argv = ("--input-dir", src, "--output-dir", out, "--threshold", "1")
+
+    status, _, stderr = _run_unblocked(cli, argv, fifo=out / "a.txt")
+
+    assert status == 1
+    assert stderr.splitlines() == [
+        f"electra-correct: {src / 'a.txt'}: cannot write {out / 'a.txt'}: "
+        f"{out / 'a.txt'} is a FIFO (an output tree writes only regular files)",
+        "electra-correct: 1 files corrected, 1 failed",
+    ]
+    assert stat.S_ISFIFO((out / "a.txt").lstat().st_mode)
+    assert (out / "b.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_an_output_tree_never_writes_through_a_symlinked_folder(cli, tmp_path):
+    src, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    for folder in (src / "sub", src / "deep" / "er", out, elsewhere):
+        folder.mkdir(parents=True)
+    for path in (src / "a.txt", src / "sub" / "b.txt", src / "deep" / "er" / "c.txt"):
+        path.write_text(TEXT, encoding="utf-8")
+    (out / "sub").symlink_to(elsewhere)
+    (out / "deep").symlink_to(elsewhere)
+
+    status, _, stderr = cli("--input-dir", src, "--output-dir", out, "--threshold", "1")
+
+    assert status == 1
+    assert stderr.splitlines() == [
+        f"electra-correct: {src / 'deep/er/c.txt'}: cannot write {out / 'deep/er/c.txt'}: "
+        f"{out / 'deep'} is a symlink (an output tree follows none)",
+        f"electra-correct: {src / 'sub/b.txt'}: cannot write {out / 'sub/b.txt'}: "
+        f"{out / 'sub'} is a symlink (an output tree follows none)",
+        "electra-correct: 1 files corrected, 2 failed",
+    ]
+    assert os.listdir(elsewhere) == []  # not even a folder made there
+    assert (out / "a.txt").read_text(encoding="utf-8") == TEXT
+
+
+def test_the_done_log_is_never_written_through_a_symlink_nor_read_from_a_fifo(cli, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("用户的文件\n", encoding="utf-8")
+    src, out = _tree_with_a_trap(tmp_path, lambda path: None)
+    tree = ("--input-dir", src, "--output-dir", out, "--threshold", "1")
+    (out / DoneLog.NAME).symlink_to(victim)
+    assert cli(*tree)[:1] == (0,)
+    assert victim.read_text(encoding="utf-8") == "用户的文件\n"
+
+    (out / DoneLog.NAME).unlink()
+    os.mkfifo(out / DoneLog.NAME)
+    status, _, stderr = _run_unblocked(cli, (*tree, "--resume"), fifo=out / DoneLog.NAME)
+    assert (status, stderr) == (0, "electra-correct: 2 files corrected, 0 failed\n")
+    assert stat.S_ISFIFO((out / DoneLog.NAME).lstat().st_mode)
