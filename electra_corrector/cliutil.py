@@ -30,7 +30,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--precision",
         choices=PRECISIONS,
         default="auto",
-        help="auto (default): fp16 on CUDA, bf16 on CPUs with bf16 instructions, else fp32",
+        help="auto (default): int8 on a CPU, fp16 on CUDA, else fp32",
     )
     model.add_argument(
         "--threshold",
