@@ -238,6 +238,7 @@ def main(argv=None) -> dict:
             "max_clean": args.max_clean,
             "max_fpr": args.max_fpr,
             "chosen": {**setting, "candidates": args.candidates},
+            "precision": corrector.precision,  # what the proposals were computed in
             "pooled": {k: round(v, 4) for k, v in pooled.items()},
             "per_file": {n: {k: round(v, 4) for k, v in s.items()} for n, s in per_file.items()},
         }
