@@ -50,7 +50,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=None,
-        help="keep the proposals in this folder and reuse them (same model and dev set only)",
+        help="keep the proposals in this folder, keyed by the weights, and reuse them (same dev set only)",
     )
     p.add_argument("--save", action="store_true", help="write the choice to corrector_config.json")
     return p.parse_args(argv)
@@ -139,6 +139,7 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
     from electra_corrector.evaluation.datasets import load_dataset
+    from electra_corrector.loading import resolve, weights_digest
     from electra_corrector.options import SETTINGS_FILE, CorrectorOptions
 
     files = sorted(args.dev.glob("*.tsv"))
@@ -158,7 +159,9 @@ def main(argv=None) -> dict:
         ),
     )
     started = time.time()
-    name = f"{args.model.name}-{args.candidates}-{not args.no_knowledge}.pkl"
+    # Keyed by the weights themselves: a folder name says nothing about what is in it now.
+    digest = weights_digest(resolve(str(args.model)))
+    name = f"{digest}-{corrector.precision}-{args.candidates}-{not args.no_knowledge}.pkl"
     cache = args.cache / name if args.cache else None
     if cache and cache.is_file():
         found = pickle.loads(cache.read_bytes())
