@@ -50,7 +50,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=None,
-        help="keep the proposals in this folder, keyed by the weights, and reuse them (same dev set only)",
+        help="keep the proposals here, keyed by the weights, and reuse them (same dev set only)",
     )
     p.add_argument("--save", action="store_true", help="write the choice to corrector_config.json")
     return p.parse_args(argv)
