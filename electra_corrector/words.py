@@ -19,10 +19,11 @@ _PREFIX = -1.0  # the value of a string that only begins words: below every log-
 
 class WordList:
     def __init__(self, frequencies: dict[str, int]):
-        self._log = {w: math.log1p(f) for w, f in frequencies.items() if 2 <= len(w) <= MAX_WORD}
-        # Word beginnings too, so that cover() stops growing a substring that starts no word.
-        self._entries = dict.fromkeys((w[:k] for w in self._log for k in range(2, len(w))), _PREFIX)
-        self._entries.update(self._log)
+        words = [w for w in frequencies if 2 <= len(w) <= MAX_WORD]
+        # Word beginnings too, so that cover() stops growing a substring that starts no word;
+        # the words themselves then overwrite their entry with their log-frequency (>= 0).
+        self._entries = dict.fromkeys((w[:k] for w in words for k in range(2, len(w))), _PREFIX)
+        self._entries.update((w, math.log1p(frequencies[w])) for w in words)
 
     @classmethod
     def load(cls, path=None) -> WordList:
@@ -31,11 +32,12 @@ class WordList:
         return cls({word: int(freq) for word, freq in pairs})
 
     def save(self, path) -> None:
-        lines = (f"{w}\t{round(math.expm1(v))}\n" for w, v in sorted(self._log.items()))
+        words = sorted((w, v) for w, v in self._entries.items() if v != _PREFIX)
+        lines = (f"{w}\t{round(math.expm1(v))}\n" for w, v in words)
         path.write_bytes(lzma.compress("".join(lines).encode("utf-8"), preset=9))
 
     def __contains__(self, word: str) -> bool:
-        return word in self._log
+        return self._entries.get(word, _PREFIX) != _PREFIX
 
     def cover(self, text: str, offset: int, char: str | None = None) -> float:
         """Log-frequency of the most common known word that covers `offset` (with `char` put
