@@ -31,8 +31,8 @@ def calibrate_flags(discriminator, sentences: list[str], threshold: float, share
     give nearly equal logits) and `share` of them score P(replaced) > threshold."""
     import torch
 
-    from electra_corrector.charset import is_cjk
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.engine.charset import is_cjk
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
@@ -61,7 +61,7 @@ def build_hfl_model(
     import torch
     from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
-    from electra_corrector.loading import hfl_layout, save_model
+    from electra_corrector.models.loading import hfl_layout, save_model
 
     size, d_shape, g_shape, embedding = HFL_SHAPES[shape]
     common = dict(vocab_size=21128, max_position_embeddings=512, embedding_size=embedding)

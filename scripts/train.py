@@ -219,8 +219,8 @@ def main(argv=None) -> dict:
     if args.export_only:
         return export_checkpoint(args)
 
-    from electra_corrector.confusion import default_table
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.engine.confusion import default_table
+    from electra_corrector.models.loading import bundled_tokenizer
     from electra_corrector.training import dataset, models
     from electra_corrector.training.batches import BatchSampler
     from electra_corrector.training.corruption import Corruptor, cjk_counts
@@ -341,8 +341,8 @@ def export_checkpoint(args: argparse.Namespace) -> dict:
 
 def export(discriminator, generator, out: Path, trained: dict, train_pairs, objective: str) -> None:
     """The model pair, its decoding settings and the typo counts of its real training pairs."""
-    from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+    from electra_corrector.engine.options import CorrectorOptions
     from electra_corrector.training import models
     from electra_corrector.training.dataset import MAX_TOKENS
 

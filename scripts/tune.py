@@ -138,9 +138,9 @@ class FileScores:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
+    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
     from electra_corrector.evaluation.datasets import load_dataset
-    from electra_corrector.loading import resolve, weights_digest
-    from electra_corrector.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.models.loading import resolve, weights_digest
 
     files = sorted(args.dev.glob("*.tsv"))
     data = {f.stem: load_dataset(f, format="tsv") for f in files}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from electra_corrector.loading import PLAIN_LAYOUT, find_pair, save_model
+from electra_corrector.models.loading import PLAIN_LAYOUT, find_pair, save_model
 
 VOCAB_SIZE = 21128
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from electra_corrector.textio import AtomicFile
+from electra_corrector.textio.files import AtomicFile
 from electra_corrector.training.batches import Batch, BatchSampler, pad_rows
 from electra_corrector.training.candidate_loss import PAD, candidate_loss
 
