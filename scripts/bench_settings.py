@@ -52,19 +52,16 @@ def timed(run, warm_up, work, device: str, repeats: int) -> dict:
 
 def load_corrector(cfg: dict, word_knowledge: bool = True):
     """The corrector as the console scripts load it (loaded objects exempt from the GC)."""
-    from electra_corrector import Corrector
-    from electra_corrector.cli.shared import freeze_loaded_objects
+    from electra_corrector.engine.process import corrector_for_process
 
-    corrector = Corrector(
-        cfg["model"],
-        cfg["device"],
-        cfg["threshold"],
+    return corrector_for_process(
+        model=cfg["model"],
+        device=cfg["device"],
+        threshold=cfg["threshold"],
         batch_size=cfg["batch_size"],
         precision=cfg["precision"],
         word_knowledge=word_knowledge,
     )
-    freeze_loaded_objects()
-    return corrector
 
 
 def span_batches(corrector, texts: list[str]):

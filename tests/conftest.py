@@ -39,11 +39,11 @@ def tiny_corrector(tiny_model_dir):
 def eager_model_dir(tiny_model_dir, tmp_path_factory):
     """The tiny random model with a corrector_config.json holding the eager settings, so
     subprocesses and default options exercise the engine too."""
-    from electra_corrector.engine.options import CorrectorOptions
+    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
 
     root = tmp_path_factory.mktemp("eager") / "model"
     shutil.copytree(tiny_model_dir, root)
-    CorrectorOptions(**EAGER).save(root)
+    (root / SETTINGS_FILE).write_text(CorrectorOptions(**EAGER).to_json(), encoding="utf-8")
     return root
 
 

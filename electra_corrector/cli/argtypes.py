@@ -20,3 +20,12 @@ def int_at_least(low: int):
         return value
 
     return parse
+
+
+def format_name(text: str) -> str:
+    """argparse type for --format: tells users of the old inline `diff` format its new name."""
+    if text == "diff":
+        raise argparse.ArgumentTypeError(
+            "'diff' is now called 'marked' (changes marked inline); --diff prints a unified diff"
+        )
+    return text

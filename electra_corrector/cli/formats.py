@@ -3,7 +3,6 @@ one report line per edit. A unified diff needs a whole file's lines: see unidiff
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from collections.abc import Callable
@@ -20,15 +19,6 @@ STDIN_NAME = "-"  # the path that reports and diffs give standard input
 Render = Callable[[Correction, str, int, "str | None"], str]
 
 _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
-
-
-def format_name(text: str) -> str:
-    """argparse type for --format: tells users of the old inline `diff` format its new name."""
-    if text == "diff":
-        raise argparse.ArgumentTypeError(
-            "'diff' is now called 'marked' (changes marked inline); --diff prints a unified diff"
-        )
-    return text
 
 
 def _painted(edit: Edit, color: bool) -> tuple[str, str]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from electra_corrector import __version__
 from electra_corrector.cli import config
-from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, format_name, rendered, renderer
+from electra_corrector.cli.argtypes import format_name
+from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Outcome, Pipeline, tree_jobs
 from electra_corrector.cli.shared import (
     INTERRUPTED,

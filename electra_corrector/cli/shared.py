@@ -95,26 +95,12 @@ def corrector_keywords(args: argparse.Namespace) -> dict:
 
 
 def load_corrector(args: argparse.Namespace):
-    from electra_corrector.engine.corrector import Corrector
+    from electra_corrector.engine.process import corrector_for_process
 
-    keywords = corrector_keywords(args)
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    corrector = Corrector(
-        model=args.model, device=args.device, batch_size=args.batch_size, **keywords
+    return corrector_for_process(
+        threads=args.threads,
+        model=args.model,
+        device=args.device,
+        batch_size=args.batch_size,
+        **corrector_keywords(args),
     )
-    freeze_loaded_objects()
-    return corrector
-
-
-def freeze_loaded_objects() -> None:
-    """Exempt everything loaded so far (torch, transformers, the models, the word tables) from
-    the cyclic garbage collector: otherwise each full collection rescans those millions of
-    objects, and correcting, which leaves many small results alive, triggers several; that was
-    40% of the time on the default model. Done in our own processes only (the console scripts
-    and Ray workers), never by the library behind a host program's back."""
-    import gc
-
-    gc.freeze()

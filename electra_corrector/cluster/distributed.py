@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from electra_corrector.cli.formats import UTF8_FORMATS, renderer
-from electra_corrector.cli.shared import freeze_loaded_objects
 from electra_corrector.cluster import linerows
 
 # Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
@@ -65,14 +64,14 @@ class Engine:
         return replace(self, model=str(source.root.resolve()))
 
     def load(self):
-        from electra_corrector.engine.corrector import Corrector
+        from electra_corrector.engine.process import corrector_for_process
 
-        if self.threads:
-            import torch
-
-            torch.set_num_threads(self.threads)
-        return Corrector(
-            model=self.model, device=self.device, batch_size=self.batch_size, **self.keywords
+        return corrector_for_process(
+            threads=self.threads,
+            model=self.model,
+            device=self.device,
+            batch_size=self.batch_size,
+            **self.keywords,
         )
 
 
@@ -233,7 +232,6 @@ class _CorrectRows:
 
     def __init__(self, engine: Engine, render: str | None):
         self.corrector = engine.load()
-        freeze_loaded_objects()
         self.render = renderer(render) if render else None
 
     def __call__(self, batch):

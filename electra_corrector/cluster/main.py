@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 
 from electra_corrector import __version__
-from electra_corrector.cli.formats import FORMATS, format_name
+from electra_corrector.cli.argtypes import format_name
+from electra_corrector.cli.formats import FORMATS
 from electra_corrector.cli.shared import (
     OK,
     SOME_FAILED,

@@ -10,14 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.charset import SENTENCE_ENDS, is_cjk
 
-# The marks that end a sentence: windows here and training sentences (training/corpus.py) are
-# both cut after them.
-SENTENCE_MARKS = "。！？；!?;"
-# Windows (and the trigram context, charlm.py) also stop at an ellipsis and a line break. Training
-# sentences do not stop at …: the dev rule (training/splits.py) hashes them as they were first cut.
-SENTENCE_ENDS = frozenset(SENTENCE_MARKS + "…\n")
 NO_CHAR = -1
 # Lone surrogates (e.g. from surrogateescape decoding) cannot reach the Rust tokenizer; a
 # same-length stand-in keeps every offset, and the character itself is never touched.

@@ -1,4 +1,11 @@
-"""Which characters the corrector may touch."""
+"""Which characters are which: those the corrector may touch, those that end a sentence."""
+
+# The marks that end a sentence: windows (alignment.py) and training sentences (training/corpus.py)
+# are both cut after them.
+SENTENCE_MARKS = "。！？；!?;"
+# Windows and the trigram context (charlm.py) also stop at an ellipsis and a line break. Training
+# sentences do not stop at …: the dev rule (training/splits.py) hashes them as they were first cut.
+SENTENCE_ENDS = frozenset(SENTENCE_MARKS + "…\n")
 
 # CJK Unified Ideographs and their extensions: the only characters ever replaced.
 _CJK_RANGES = (

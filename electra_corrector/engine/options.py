@@ -9,7 +9,6 @@ from pathlib import Path
 
 from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
-from electra_corrector.textio.files import AtomicFile
 
 SETTINGS_FILE = "corrector_config.json"
 
@@ -128,12 +127,10 @@ class CorrectorOptions:
         except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
             raise SettingsError(f"{path}: {e}") from None
 
-    def save(self, folder: Path, **extra) -> Path:
-        path = Path(folder) / SETTINGS_FILE
-        text = json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n"
-        with AtomicFile(path) as out:  # a model folder never holds half a config
-            out.stream.write(text.encode("utf-8"))
-        return path
+    def to_json(self, **extra) -> str:
+        """The text of SETTINGS_FILE (what load reads back); writing it is the caller's job, so
+        that the engine holds no file I/O."""
+        return json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n"
 
 
 _TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "str": (str,)}
