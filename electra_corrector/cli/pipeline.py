@@ -12,7 +12,6 @@ import contextlib
 import errno
 import json
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -331,10 +330,6 @@ def _log_file(path: Path, flags: int) -> BinaryIO:
     return open(fd, "rb" if flags == os.O_RDONLY else "ab")
 
 
-# AtomicFile's temporary names: ".{name}.{8 random characters from mkstemp}.tmp".
-_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
-
-
 class Tree(NamedTuple):
     jobs: list[Job]
     skipped: int  # outputs already done (--resume)
@@ -360,7 +355,7 @@ def tree_jobs(
     finished = done.finished() if done else set()
     if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
         for temp in output_dir.rglob(".*.tmp"):
-            if _TEMP_NAME.fullmatch(temp.name) and temp.is_file():
+            if AtomicFile.is_temporary_name(temp.name) and temp.is_file():
                 temp.unlink()
     paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
     for path in paths:

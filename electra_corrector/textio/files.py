@@ -13,6 +13,7 @@ import errno
 import io
 import os
 import queue
+import re
 import stat
 import sys
 import tempfile
@@ -279,6 +280,14 @@ class AtomicFile:
         )
         self._temp = Path(temp)
         self.stream: BinaryIO = os.fdopen(fd, "wb")
+
+    # The temporary names made above: ".{name}.{8 random characters from mkstemp}.tmp".
+    _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+    @classmethod
+    def is_temporary_name(cls, name: str) -> bool:
+        """Whether `name` has the form of an AtomicFile's temporary file."""
+        return cls._TEMP_NAME.fullmatch(name) is not None
 
     def commit(self) -> None:
         try:
