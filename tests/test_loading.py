@@ -143,3 +143,13 @@ def test_loading_leaves_the_host_process_logging_as_it_was(tiny_model_dir):
         assert not hub_utils.are_progress_bars_disabled()
     finally:
         hf_logging.set_verbosity_warning()
+
+
+def test_the_vocabulary_constants_are_the_shipped_vocabulary():
+    from electra_corrector.models.assets import MASK_ID, SEP_ID, UNK_ID, VOCAB_SIZE, vocab_path
+
+    tokens = (
+        vocab_path().read_text(encoding="utf-8").rstrip("\n").split("\n")
+    )  # not splitlines: \x85
+    assert len(tokens) == VOCAB_SIZE
+    assert (tokens[UNK_ID], tokens[SEP_ID], tokens[MASK_ID]) == ("[UNK]", "[SEP]", "[MASK]")

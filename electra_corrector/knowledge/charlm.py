@@ -17,11 +17,11 @@ from functools import lru_cache
 import numpy as np
 
 from electra_corrector.engine.charset import SENTENCE_ENDS
-from electra_corrector.models.assets import asset_path, vocab_path
+from electra_corrector.models.assets import SEP_ID, UNK_ID, asset_path, vocab_path
 
 FILE = "char_ngrams.npz.xz"
-BOUNDARY = 102  # [SEP]: before the first and after the last character of a text
-UNKNOWN = 100  # [UNK]
+BOUNDARY = SEP_ID  # before the first and after the last character of a text
+UNKNOWN = UNK_ID
 _BITS = 15  # every vocabulary id fits in 15 bits, so an n-gram is one int64 key
 _BACKOFF = math.log(0.4)
 _LOG_SCALE = 8.0  # stored log-counts are rounded to 1/8 nat

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from electra_corrector.models.assets import VOCAB_SIZE
 from electra_corrector.models.loading import PLAIN_LAYOUT, hfl_layout, save_model
 
 HFL_DIRS = hfl_layout("small")
@@ -13,7 +14,7 @@ def tiny_config(max_positions: int = 64, **overrides):
     from transformers import ElectraConfig
 
     shape = dict(
-        vocab_size=21128,
+        vocab_size=VOCAB_SIZE,
         embedding_size=16,
         hidden_size=32,
         num_hidden_layers=2,
