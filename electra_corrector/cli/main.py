@@ -17,7 +17,8 @@ from electra_corrector import __version__
 from electra_corrector.cli import config
 from electra_corrector.cli.argtypes import format_name
 from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
-from electra_corrector.cli.pipeline import DoneLog, Job, Outcome, Pipeline, tree_jobs
+from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
+from electra_corrector.cli.report import Outcome
 from electra_corrector.cli.shared import (
     INTERRUPTED,
     OK,
@@ -315,15 +316,16 @@ def _run(args: argparse.Namespace) -> int:
         stdin_name=args.stdin_filename,
         done=done.record if done else None,
     )
-    for path in outside:
-        report(f"{path}: leads outside --input-dir (a symlink?); skipped")
+    left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
+    for message in left_out:
+        report(message)
     try:
         outcome = _execute(args, pipeline, jobs)
     finally:
         if progress is not None:
             progress.close()
     outcome.skipped = skipped
-    outcome.failed += len(outside)
+    outcome.failed += left_out
     if args.input_dir is not None and not args.quiet:
         _say(outcome.summary(args.check))
     return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from electra_corrector.cli.formats import LineOutput, Output
+from electra_corrector.cli.report import Outcome
 from electra_corrector.markup import masking, syntax
 from electra_corrector.textio.files import (
     BOM_ENCODINGS,
@@ -72,22 +73,6 @@ class _End(NamedTuple):
 
 
 SORT_WINDOW = 8  # batches' worth of lines per correct_batch call when reading files
-
-
-@dataclass
-class Outcome:
-    corrected: int = 0
-    failed: int = 0
-    skipped: int = 0  # outputs that already existed (--resume)
-    changed: int = 0  # inputs with at least one edit
-
-    def summary(self, check: bool = False) -> str:
-        skipped = f", {self.skipped} skipped" if self.skipped else ""
-        if check:
-            done = f"{self.changed} of {self.corrected} files would be corrected"
-        else:
-            done = f"{self.corrected} files corrected"
-        return f"{done}, {self.failed} failed{skipped}"
 
 
 class Pipeline:
@@ -246,8 +231,8 @@ class Pipeline:
         if job.sink:
             job.sink.discard()
         self._unfinished.remove(job)
-        self.outcome.failed += 1
-        self.report(f"{job.label}: {message}")
+        self.outcome.failed.append(f"{job.label}: {message}")
+        self.report(self.outcome.failed[-1])
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:

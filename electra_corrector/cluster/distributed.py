@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from electra_corrector.cli.formats import UTF8_FORMATS, renderer
+from electra_corrector.cli.report import Outcome
 from electra_corrector.cluster import linerows
 
 # Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
@@ -75,14 +76,6 @@ class Engine:
         )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What correct_tree did: files written, and a `file: why` line for each that failed."""
-
-    corrected: int
-    failed: list[str]
-
-
 @contextmanager
 def runtime(
     address: str | None = None, num_cpus: int | None = None, quiet: bool = False
@@ -134,7 +127,7 @@ def correct_tree(
             done += 1
         else:
             failed.append(f"{row['file']}: {row['error']}")
-    return Outcome(done, sorted(failed))
+    return Outcome(corrected=done, failed=sorted(failed))
 
 
 def correct_tree_to_parquet(

@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace, engine) -> int:
         for message in outcome.failed:
             _say(message)
         if not args.quiet:
-            _say(f"{outcome.corrected} files corrected, {len(outcome.failed)} failed")
+            _say(outcome.summary())
         return SOME_FAILED if outcome.failed else OK
     if not args.quiet:
         _say(f"wrote Parquet to {args.output_dir}")
