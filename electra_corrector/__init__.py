@@ -14,15 +14,15 @@ __all__ = ["Correction", "Corrector", "CorrectorOptions", "Edit", "__version__"]
 def __getattr__(name):
     # Lazy, so that `electra-correct --help` never pays for importing torch.
     if name == "Corrector":
-        from electra_corrector.corrector import Corrector
+        from electra_corrector.engine.corrector import Corrector
 
         return Corrector
     if name in ("Correction", "Edit"):
-        from electra_corrector import result
+        from electra_corrector.engine import result
 
         return getattr(result, name)
     if name == "CorrectorOptions":
-        from electra_corrector.options import CorrectorOptions
+        from electra_corrector.engine.options import CorrectorOptions
 
         return CorrectorOptions
     raise AttributeError(f"module 'electra_corrector' has no attribute {name!r}")

@@ -2,6 +2,6 @@
 
 import sys
 
-from electra_corrector.cli import main
+from electra_corrector.cli.main import main
 
 sys.exit(main())

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from electra_corrector import Corrector
-from electra_corrector.errors import CorrectorError
+from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.engine.precision import AGREEMENT, PRECISIONS, unavailable
 from electra_corrector.evaluation import compute_metrics, load_dataset
-from electra_corrector.precision import AGREEMENT, PRECISIONS, unavailable
 
 
 def edits_of(corrections) -> list[list[tuple[int, str]]]:

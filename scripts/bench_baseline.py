@@ -31,7 +31,7 @@ class PycorrectorStyle:
     def __init__(self, models, threshold: float, device: str):
         from transformers import pipeline
 
-        from electra_corrector.confusion import default_table
+        from electra_corrector.engine.confusion import default_table
 
         self.tokenizer = models.tokenizer
         self.discriminator = models.discriminator

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bench_baseline import logit
 
+from electra_corrector.models.assets import VOCAB_SIZE
+
 # HFL's published shapes (../shared/data/README.md); all have vocab 21128 and 512 positions.
 HFL_SHAPES = {
     "hfl-small": (
@@ -31,8 +33,8 @@ def calibrate_flags(discriminator, sentences: list[str], threshold: float, share
     give nearly equal logits) and `share` of them score P(replaced) > threshold."""
     import torch
 
-    from electra_corrector.charset import is_cjk
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.engine.charset import is_cjk
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
@@ -61,10 +63,10 @@ def build_hfl_model(
     import torch
     from transformers import ElectraConfig, ElectraForMaskedLM, ElectraForPreTraining
 
-    from electra_corrector.loading import hfl_layout, save_model
+    from electra_corrector.models.loading import hfl_layout, save_model
 
     size, d_shape, g_shape, embedding = HFL_SHAPES[shape]
-    common = dict(vocab_size=21128, max_position_embeddings=512, embedding_size=embedding)
+    common = dict(vocab_size=VOCAB_SIZE, max_position_embeddings=512, embedding_size=embedding)
     torch.manual_seed(0)
     disc = ElectraForPreTraining(ElectraConfig(**common, **d_shape)).eval()
     gen = ElectraForMaskedLM(ElectraConfig(**common, **g_shape)).eval()

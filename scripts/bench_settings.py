@@ -52,24 +52,21 @@ def timed(run, warm_up, work, device: str, repeats: int) -> dict:
 
 def load_corrector(cfg: dict, word_knowledge: bool = True):
     """The corrector as the console scripts load it (loaded objects exempt from the GC)."""
-    from electra_corrector import Corrector
-    from electra_corrector.cliutil import freeze_loaded_objects
+    from electra_corrector.engine.process import corrector_for_process
 
-    corrector = Corrector(
-        cfg["model"],
-        cfg["device"],
-        cfg["threshold"],
+    return corrector_for_process(
+        model=cfg["model"],
+        device=cfg["device"],
+        threshold=cfg["threshold"],
         batch_size=cfg["batch_size"],
         precision=cfg["precision"],
         word_knowledge=word_knowledge,
     )
-    freeze_loaded_objects()
-    return corrector
 
 
 def span_batches(corrector, texts: list[str]):
     """The engine's model inputs for `texts`, in its batches: (spans, input_ids, attention_mask)."""
-    from electra_corrector.detection import pad
+    from electra_corrector.engine.detection import pad
 
     spans, size = corrector.spans(texts), corrector.batch_size
     for i in range(0, len(spans), size):
@@ -82,7 +79,7 @@ def count_flags(corrector, texts: list[str]) -> int:
     again, untimed, through the steps Corrector.propose takes."""
     import torch
 
-    from electra_corrector.detection import flag, replaced_probabilities
+    from electra_corrector.engine.detection import flag, replaced_probabilities
 
     threshold, flagged = corrector.options.threshold, 0
     with torch.inference_mode():
@@ -106,9 +103,9 @@ def bench_engine(cfg: dict, sentences: list[str], word_knowledge: bool = True) -
 def bench_floor(cfg: dict, sentences: list[str]) -> dict:
     import torch
 
-    from electra_corrector.alignment import NO_CHAR
-    from electra_corrector.candidates import generator_states
-    from electra_corrector.detection import replaced_probabilities
+    from electra_corrector.engine.alignment import NO_CHAR
+    from electra_corrector.engine.candidates import generator_states
+    from electra_corrector.engine.detection import replaced_probabilities
 
     corrector = load_corrector(cfg)
     models, threshold = corrector.models, corrector.options.threshold
@@ -142,7 +139,7 @@ def bench_floor(cfg: dict, sentences: list[str]) -> dict:
 def bench_baseline(cfg: dict, sentences: list[str]) -> dict:
     import torch
 
-    from electra_corrector.loading import load_models, resolve
+    from electra_corrector.models.loading import load_models, resolve
 
     models = load_models(resolve(cfg["model"]), "cpu", torch.float32)
     baseline = PycorrectorStyle(models, cfg["baseline_threshold"], cfg["device"])

@@ -61,11 +61,11 @@ from bench_report import corpus_note, describe_machine, header, markdown_table, 
 from bench_settings import BENCHES, run_child
 from bench_startup import corpus_run, first_line_seconds, help_seconds
 
-from electra_corrector.errors import CorrectorError
+from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.engine.options import CorrectorOptions
+from electra_corrector.engine.precision import PRECISIONS
 from electra_corrector.evaluation import load_dataset
-from electra_corrector.loading import resolve
-from electra_corrector.options import CorrectorOptions
-from electra_corrector.precision import PRECISIONS
+from electra_corrector.models.loading import resolve
 from electra_corrector.training.paths import SHARED_DATA
 
 DEFAULT_DATA = SHARED_DATA / "sighan" / "sighan15_test.tsv"

@@ -1,7 +1,7 @@
 """Write electra_corrector/data/common_hanzi.txt: the characters that make up most Chinese text.
 
-The encoding sniffer (electra_corrector/sniff.py) accepts bytes as GB18030 only when they decode
-to text made mostly of these; Big5, EUC-KR or EUC-JP bytes read as GB18030 decode to rare
+The encoding sniffer (electra_corrector/textio/sniff.py) accepts bytes as GB18030 only when they
+decode to text made mostly of these; Big5, EUC-KR or EUC-JP bytes read as GB18030 decode to rare
 characters, kana or private-use code points instead.
 
 Usage: python scripts/build_common_hanzi.py [--top 1500] [--corpus ../shared/data/corpus]

@@ -13,7 +13,7 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from electra_corrector.charset import is_cjk
+from electra_corrector.engine.charset import is_cjk
 from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
 from electra_corrector.training.dataset import pair_splits
 from electra_corrector.training.paths import SHARED_DATA
 

@@ -219,8 +219,8 @@ def main(argv=None) -> dict:
     if args.export_only:
         return export_checkpoint(args)
 
-    from electra_corrector.confusion import default_table
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.engine.confusion import default_table
+    from electra_corrector.models.loading import bundled_tokenizer
     from electra_corrector.training import dataset, models
     from electra_corrector.training.batches import BatchSampler
     from electra_corrector.training.corruption import Corruptor, cjk_counts
@@ -341,8 +341,9 @@ def export_checkpoint(args: argparse.Namespace) -> dict:
 
 def export(discriminator, generator, out: Path, trained: dict, train_pairs, objective: str) -> None:
     """The model pair, its decoding settings and the typo counts of its real training pairs."""
-    from electra_corrector.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.textio.files import AtomicFile
     from electra_corrector.training import models
     from electra_corrector.training.dataset import MAX_TOKENS
 
@@ -351,9 +352,10 @@ def export(discriminator, generator, out: Path, trained: dict, train_pairs, obje
     # positions past the training length never learned anything, so inputs stay within it.
     # A generator trained on candidates only has no meaningful rank over the whole vocabulary.
     top_k = models.VOCAB_SIZE if objective == "candidates" else CorrectorOptions.top_k
-    CorrectorOptions(generator_input="as_written", max_length=MAX_TOKENS, top_k=top_k).save(
-        out, model="electra-correct default", trained=trained
-    )
+    options = CorrectorOptions(generator_input="as_written", max_length=MAX_TOKENS, top_k=top_k)
+    with AtomicFile(Path(out) / SETTINGS_FILE) as settings:  # never half a config
+        text = options.to_json(model="electra-correct default", trained=trained)
+        settings.stream.write(text.encode("utf-8"))
     write_typo_counts(Path(out) / TYPO_COUNTS_FILE, count_typos(train_pairs))
     print(f"saved to {out}", flush=True)
 

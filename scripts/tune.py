@@ -138,9 +138,10 @@ class FileScores:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
+    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
     from electra_corrector.evaluation.datasets import load_dataset
-    from electra_corrector.loading import resolve, weights_digest
-    from electra_corrector.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.models.loading import resolve, weights_digest
+    from electra_corrector.textio.files import AtomicFile
 
     files = sorted(args.dev.glob("*.tsv"))
     data = {f.stem: load_dataset(f, format="tsv") for f in files}
@@ -245,7 +246,8 @@ def main(argv=None) -> dict:
             "pooled": {k: round(v, 4) for k, v in pooled.items()},
             "per_file": {n: {k: round(v, 4) for k, v in s.items()} for n, s in per_file.items()},
         }
-        options.save(args.model, **extra)
+        with AtomicFile(path) as out:  # a model folder never holds half a config
+            out.stream.write(options.to_json(**extra).encode("utf-8"))
         print(f"saved to {path}", flush=True)
     return {"setting": setting, "pooled": pooled, "per_file": per_file}
 

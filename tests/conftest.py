@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.cli import main
-from electra_corrector.testing import write_tiny_pair
+from electra_corrector.cli.main import main
+from electra_corrector.models.testing import write_tiny_pair
 from electra_corrector.training.paths import SHARED_DATA
 
 
@@ -39,11 +39,11 @@ def tiny_corrector(tiny_model_dir):
 def eager_model_dir(tiny_model_dir, tmp_path_factory):
     """The tiny random model with a corrector_config.json holding the eager settings, so
     subprocesses and default options exercise the engine too."""
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
 
     root = tmp_path_factory.mktemp("eager") / "model"
     shutil.copytree(tiny_model_dir, root)
-    CorrectorOptions(**EAGER).save(root)
+    (root / SETTINGS_FILE).write_text(CorrectorOptions(**EAGER).to_json(), encoding="utf-8")
     return root
 
 
@@ -58,7 +58,7 @@ def shared_data() -> Path:
 def typo_model_dir(tmp_path_factory) -> Path:
     """A hand-set model that corrects exactly one typo, 唷 -> 友 (我跟我朋唷打算 -> 朋友), so that
     what a command prints can be predicted edit by edit."""
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
     from tests.handset import handset_pair
 
     tokenizer = bundled_tokenizer()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from electra_corrector.testing import build_tiny_models
+from electra_corrector.models.testing import build_tiny_models
 
 FLAG_BIAS = -3.0  # logit where nothing is flagged: sigmoid(-3) = 0.05
 

@@ -14,11 +14,11 @@ import re
 import pytest
 
 from electra_corrector import __version__
-from electra_corrector.charset import is_cjk
-from electra_corrector.cli import main
-from electra_corrector.formats import mark_changes, renderer
-from electra_corrector.result import Correction, Edit
-from electra_corrector.runner import DoneLog
+from electra_corrector.cli.formats import mark_changes, renderer
+from electra_corrector.cli.main import main
+from electra_corrector.cli.pipeline import DoneLog
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.result import Correction, Edit
 from tests.encodings import ENCODINGS
 
 SAMPLE = (
@@ -219,7 +219,7 @@ def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
 
 
 def test_interrupted_in_place_run_leaves_the_original(cli, tmp_path, monkeypatch):
-    from electra_corrector.corrector import Corrector
+    from electra_corrector.engine.corrector import Corrector
 
     def interrupted(self, texts):
         raise KeyboardInterrupt
@@ -360,8 +360,8 @@ def test_threads_sets_torchs_thread_count(cli, tmp_path):
 def test_the_console_scripts_exempt_loaded_objects_from_the_gc(tiny_model_dir):
     import gc
 
-    from electra_corrector.cli import build_parser
-    from electra_corrector.cliutil import load_corrector
+    from electra_corrector.cli.main import build_parser
+    from electra_corrector.cli.shared import load_corrector
 
     gc.unfreeze()
     args = build_parser().parse_args(["--model", str(tiny_model_dir), "--threads", "1"])

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.cli import main
-from electra_corrector.runner import DoneLog
+from electra_corrector.cli.main import main
+from electra_corrector.cli.pipeline import DoneLog
 
 _SCRIPT = Path(sys.executable).with_name("electra-correct")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "electra_corrector"]
@@ -28,7 +28,7 @@ TIMEOUT = 120
 def test_help_explains_the_tool_without_importing_torch():
     probe = (
         "import sys\n"
-        "from electra_corrector.cli import main\n"
+        "from electra_corrector.cli.main import main\n"
         "try:\n"
         "    main(['--help'])\n"
         "except SystemExit as e:\n"
@@ -93,8 +93,8 @@ def outputs(root: Path) -> dict[str, bytes]:
 # Ctrl-C at a point that does not depend on how fast the machine is.
 CTRL_C_AT_THIRD_CALL = """
 import os, signal, sys
-from electra_corrector.cli import main
-from electra_corrector.corrector import Corrector
+from electra_corrector.cli.main import main
+from electra_corrector.engine.corrector import Corrector
 original, calls = Corrector.correct_batch, []
 def correct_batch(self, texts):
     calls.append(1)

@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from electra_corrector import textio
-from electra_corrector.runner import DoneLog
+from electra_corrector.cli.pipeline import DoneLog
+from electra_corrector.textio import files as textio
 
 TEXT = "今天天汽很好，我们去公园散步。\n"
 
@@ -235,7 +235,7 @@ def test_output_into_a_read_only_folder_is_status_2(cli, tmp_path):
 def test_sigterm_and_sighup_stop_like_ctrl_c_and_resume_finishes(
     cli, tmp_path, monkeypatch, signum, status
 ):
-    from electra_corrector.corrector import Corrector
+    from electra_corrector.engine.corrector import Corrector
 
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()

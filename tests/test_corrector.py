@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.options import CorrectorOptions
-from electra_corrector.result import Evidence, Proposal
-from electra_corrector.testing import write_tiny_pair
+from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+from electra_corrector.engine.result import Evidence, Proposal
+from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
 
 # The models' evidence alone: these tests pin the generator's and discriminator's part of the rule.
@@ -16,7 +16,7 @@ BLIND = dict(word_knowledge=False)
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     # 唷 -> 友 is in the confusion table; 天 -> 友 is not.
@@ -58,8 +58,8 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
 
 
 def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
-    from electra_corrector.confusion import TYPO_COUNTS_FILE, write_typo_counts
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, write_typo_counts
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
@@ -73,7 +73,7 @@ def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
 
 
 def test_detection_weight_lets_a_sure_flag_outweigh_a_small_loss_of_gain(tmp_path):
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     # D is sure of 唷 (log-odds about 5.6); G likes the original 唷 (9.0) over 友 (8.0).
@@ -161,7 +161,8 @@ def test_settings_file_is_read_and_keywords_override_it(tmp_path, handset_dir):
     import shutil
 
     shutil.copytree(handset_dir, tmp_path / "m")
-    CorrectorOptions(threshold=0.99).save(tmp_path / "m")
+    settings = CorrectorOptions(threshold=0.99).to_json()
+    (tmp_path / "m" / SETTINGS_FILE).write_text(settings, encoding="utf-8")
     assert Corrector(tmp_path / "m").options.threshold == 0.99
     assert Corrector(tmp_path / "m").correct("我跟我朋唷打算").edits == ()
     assert Corrector(tmp_path / "m", threshold=0.5).correct("我跟我朋唷打算").edits != ()
@@ -180,7 +181,7 @@ def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, cap
 
 
 def test_bad_device_is_a_clear_error(tiny_model_dir):
-    from electra_corrector.errors import CorrectorError
+    from electra_corrector.engine.errors import CorrectorError
 
     with pytest.raises(CorrectorError, match="device"):
         Corrector(tiny_model_dir, device="nonsense")
@@ -196,7 +197,7 @@ def test_random_model_keeps_invariants_on_the_builtin_examples(tiny_corrector):
 
 
 def test_protected_spans_cover_urls_and_email_addresses():
-    from electra_corrector.protect import protected_spans
+    from electra_corrector.engine.protect import protected_spans
 
     text = "见https://例子.cn/路径?q=唷。或写信给 张三.li@例子.中国 好吗"
     protected = "".join(text[i] for i in sorted(protected_spans(text)))
@@ -214,8 +215,8 @@ def test_batch_api_refuses_a_bare_string_and_non_strings(handset_dir, texts):
 
 
 def test_spans_are_the_model_inputs_shortest_first_owning_each_cjk_char_once(handset_dir):
-    from electra_corrector.alignment import NO_CHAR
-    from electra_corrector.charset import is_cjk
+    from electra_corrector.engine.alignment import NO_CHAR
+    from electra_corrector.engine.charset import is_cjk
 
     texts = ["我跟我朋唷打算去法国玩儿。", "好", "Hello 世界, 2024年"]
     spans = Corrector(handset_dir).spans(texts)

@@ -6,8 +6,10 @@ import sys
 
 import pytest
 
-from electra_corrector import cli, distributed, distributed_cli
-from electra_corrector.runner import DoneLog
+from electra_corrector.cli import main as cli
+from electra_corrector.cli.pipeline import DoneLog
+from electra_corrector.cluster import distributed
+from electra_corrector.cluster import main as distributed_cli
 
 ray = pytest.importorskip("ray")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -123,7 +125,7 @@ def test_parquet_input_keeps_its_columns(ray_runtime, tmp_path, eager_model_dir)
 def test_the_pipeline_is_usable_from_python(ray_runtime, corpus, tmp_path, eager_model_dir):
     import json
 
-    from electra_corrector.corrector import Corrector
+    from electra_corrector.engine.corrector import Corrector
 
     out = tmp_path / "api"
     engine = distributed.Engine(model=str(eager_model_dir), batch_size=4, keywords={"max_edits": 1})

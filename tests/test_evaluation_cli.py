@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from electra_corrector.engine.result import Correction
 from electra_corrector.evaluation import evaluate
 from electra_corrector.evaluation.cli import main
-from electra_corrector.result import Correction
-from electra_corrector.testing import write_tiny_pair
+from electra_corrector.models.testing import write_tiny_pair
 
 # The hand-set model flags 唷 and 天 and proposes 友, which the confusion table allows for 唷 only.
 PAIRS = [
@@ -20,7 +20,7 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def handset_dir(tmp_path_factory):
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
     from tests.handset import handset_pair
 
     tokenizer = bundled_tokenizer()
@@ -172,7 +172,7 @@ def test_console_scripts_share_plumbing_not_each_other():
     import sys
 
     code = (
-        "import sys, electra_corrector.distributed_cli, electra_corrector.evaluation.cli;"
-        "assert 'electra_corrector.cli' not in sys.modules"
+        "import sys, electra_corrector.cluster.main, electra_corrector.evaluation.cli;"
+        "assert 'electra_corrector.cli.main' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

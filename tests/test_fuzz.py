@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.runner import DoneLog
+from electra_corrector.cli.pipeline import DoneLog
 
 SEED = 20240613
 
@@ -389,7 +389,8 @@ MARKUP += ["`a <http://b>`_", "www.", "me@x.com"]
 
 
 def test_run_patterns_find_what_finditer_finds():
-    from electra_corrector import protect, syntax
+    from electra_corrector.engine import protect
+    from electra_corrector.markup import syntax
 
     rng = random.Random(SEED)
     patterns = [protect._EMAILS, syntax._URL_OR_EMAIL, syntax._RST_INLINE]
@@ -408,7 +409,8 @@ def test_a_long_line_is_scanned_in_linear_time():
     for these 300,000-character lines (each well under the 10 MB a line may have), where a
     linear search takes milliseconds; 30 s tells them apart on any machine."""
     script = """if True:
-        from electra_corrector import protect, syntax
+        from electra_corrector.engine import protect
+        from electra_corrector.markup import syntax
         for run in ("a" * 300_000, "我" * 300_000, "a." * 150_000):
             for tail in ("", "@", "://", "a@b.cn"):
                 protect.protected_spans(run + tail)

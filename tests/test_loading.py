@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.errors import ModelLoadError, ModelNotFoundError
-from electra_corrector.loading import HOW_TO_GET, find_pair, load_models, resolve, save_model
-from electra_corrector.testing import HFL_DIRS, build_tiny_models, write_tiny_pair
+from electra_corrector.engine.errors import ModelLoadError, ModelNotFoundError
+from electra_corrector.models.loading import HOW_TO_GET, find_pair, load_models, resolve, save_model
+from electra_corrector.models.testing import HFL_DIRS, build_tiny_models, write_tiny_pair
 
 
 @pytest.mark.parametrize("layout", ["plain", "hfl"])
@@ -143,3 +143,12 @@ def test_loading_leaves_the_host_process_logging_as_it_was(tiny_model_dir):
         assert not hub_utils.are_progress_bars_disabled()
     finally:
         hf_logging.set_verbosity_warning()
+
+
+def test_the_vocabulary_constants_are_the_shipped_vocabulary():
+    from electra_corrector.models.assets import MASK_ID, SEP_ID, UNK_ID, VOCAB_SIZE, vocab_path
+
+    # split, not splitlines: some tokens hold characters splitlines breaks at (\x85, \u2028)
+    tokens = vocab_path().read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert len(tokens) == VOCAB_SIZE
+    assert (tokens[UNK_ID], tokens[SEP_ID], tokens[MASK_ID]) == ("[UNK]", "[SEP]", "[MASK]")

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from electra_corrector import Corrector
-from electra_corrector.cli import main
-from electra_corrector.errors import CorrectorError
-from electra_corrector.precision import AGREEMENT, PRECISIONS, preferred, unavailable
-from electra_corrector.testing import write_tiny_pair
+from electra_corrector.cli.main import main
+from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.engine.precision import AGREEMENT, PRECISIONS, preferred, unavailable
+from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
 
 CPU = torch.device("cpu")
@@ -21,7 +21,7 @@ def noisy_handset_dir(tmp_path_factory):
     """The hand-set pair (D flags 唷 and 天, G prefers 友, with 有 close behind), with small
     random weights put back into every layer that handset.py silences, so that quantizing
     those layers changes real numbers."""
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(tokenizer, flagged="唷天", preferred="友", extra_bias={"有": 6.0})
@@ -91,7 +91,7 @@ def test_int8_results_do_not_depend_on_batching(noisy_handset_dir):
 
 
 def test_int8_scales_are_fixed_at_load_time(noisy_handset_dir):
-    from electra_corrector.int8 import FixedScaleInt8Linear
+    from electra_corrector.engine.int8 import FixedScaleInt8Linear
 
     def scales(corrector):
         modules = corrector.models.discriminator.modules()
@@ -144,7 +144,7 @@ def refuse_int8(monkeypatch):
     def missing(*args, **kwargs):
         raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
 
-    monkeypatch.setattr("electra_corrector.int8.FixedScaleInt8Linear.__init__", missing)
+    monkeypatch.setattr("electra_corrector.engine.int8.FixedScaleInt8Linear.__init__", missing)
 
 
 def test_int8_is_refused_off_the_cpu_and_when_torch_cannot_quantize(monkeypatch):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from electra_corrector.charset import is_cjk
-from electra_corrector.invariants import violation
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.invariants import violation
 
 # Mostly Chinese, with every other kind of character mixed in.
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)

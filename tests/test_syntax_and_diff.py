@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from electra_corrector.masking import outside
-from electra_corrector.result import Correction, Edit
-from electra_corrector.syntax import protected_spans, syntax_of
-from electra_corrector.textio import UTF8
-from electra_corrector.unidiff import UnifiedDiff
+from electra_corrector.cli.unidiff import UnifiedDiff
+from electra_corrector.engine.result import Correction, Edit
+from electra_corrector.markup.masking import outside
+from electra_corrector.markup.syntax import protected_spans, syntax_of
+from electra_corrector.textio.files import UTF8
 
 
 def shown(document: str, syntax: str) -> str:

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from electra_corrector.textio import (
+from electra_corrector.textio.files import (
     GB18030,
     UTF8,
     AtomicFile,
@@ -271,7 +271,7 @@ def read_all_named(data: bytes, name: str) -> list[str]:
 
 
 def test_a_line_over_the_limit_fails_without_being_read_whole(monkeypatch):
-    from electra_corrector import textio
+    from electra_corrector.textio import files as textio
 
     monkeypatch.setattr(textio, "MAX_LINE_BYTES", 1000)
     with pytest.raises(TextError, match="line 2: longer than"):

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from electra_corrector.charset import is_cjk
-from electra_corrector.confusion import default_table
-from electra_corrector.testing import tiny_config
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.confusion import default_table
+from electra_corrector.models.testing import tiny_config
 from electra_corrector.training.batches import BatchSampler
 from electra_corrector.training.corpus import hold_out, split_sentences
 from electra_corrector.training.corruption import Corruptor
@@ -32,7 +32,7 @@ def generated_sentences() -> list[str]:
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     return bundled_tokenizer()
 
@@ -219,7 +219,7 @@ def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monke
 
 
 def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.options import CorrectorOptions
     from electra_corrector.training.splits import is_dev_sentence
 
     monkeypatch.chdir(tmp_path)

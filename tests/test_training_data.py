@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from electra_corrector.charset import is_cjk
+from electra_corrector.engine.charset import is_cjk
 from electra_corrector.training import splits
 from electra_corrector.training.corpus import cap_characters
 from electra_corrector.training.dataset import DEV_PAIR_SHARE, text_splits
@@ -143,7 +143,7 @@ AB型 900 n
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     return bundled_tokenizer()
 
@@ -180,7 +180,7 @@ def test_word_table_pairs_same_length_same_pinyin_words_only(tmp_path, tokenizer
 
 
 def test_word_typos_keep_length_change_only_cjk_and_swap_whole_words(tokenizer, words):
-    from electra_corrector.confusion import default_table
+    from electra_corrector.engine.confusion import default_table
     from electra_corrector.training.corruption import Corruptor
 
     vocab = tokenizer.get_vocab()

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from electra_corrector.cli import main
-from electra_corrector.errors import CorrectorError
-from electra_corrector.loading import resolve
+from electra_corrector.cli.main import main
+from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.models.loading import resolve
 
 
 def run(capsys, *argv):
@@ -76,14 +76,14 @@ def test_bad_settings_file_is_one_line_and_status_2(capsys, model_copy, content,
 
 
 def test_settings_file_with_a_bom_is_read(model_copy):
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.options import CorrectorOptions
 
     (model_copy / "corrector_config.json").write_bytes('\ufeff{"top_k": 7}'.encode())
     assert CorrectorOptions.load(model_copy).top_k == 7
 
 
 def test_settings_file_lists_become_the_options_tuples(model_copy):
-    from electra_corrector.options import CorrectorOptions
+    from electra_corrector.engine.options import CorrectorOptions
 
     settings = {"max_lm_loss": None, "protect": ["张三丰"], "confusions": [["期代", "期待"]]}
     (model_copy / "corrector_config.json").write_text(json.dumps(settings), encoding="utf-8")

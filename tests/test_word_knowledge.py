@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.charlm import CharNgrams, char_ids
-from electra_corrector.cli import main
-from electra_corrector.knowledge import shipped
-from electra_corrector.options import CorrectorOptions
-from electra_corrector.result import Evidence
-from electra_corrector.testing import write_tiny_pair
-from electra_corrector.userdict import ProtectedTerms, UserDictError, read_confusions
-from electra_corrector.words import WordList
+from electra_corrector.cli.main import main
+from electra_corrector.engine.options import CorrectorOptions
+from electra_corrector.engine.result import Evidence
+from electra_corrector.knowledge.charlm import CharNgrams, char_ids
+from electra_corrector.knowledge.evidence import shipped
+from electra_corrector.knowledge.userdict import ProtectedTerms, UserDictError, read_confusions
+from electra_corrector.knowledge.words import WordList
+from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
 
 
@@ -21,7 +21,7 @@ from tests.handset import handset_pair
 def breaker_dir(tmp_path_factory):
     """A model that wants 疗 -> 了 (a real word broken: 治疗 -> 治了) and, at 有, 又 first and
     友 second (朋有 -> 朋又 is no word, 朋友 is)."""
-    from electra_corrector.loading import bundled_tokenizer
+    from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     disc, gen = handset_pair(
@@ -145,7 +145,7 @@ def test_cli_bad_dictionary_is_a_one_line_usage_error(run_cli, tmp_path):
 def test_knowledge_loads_beside_the_models_and_its_failure_reaches_the_caller(
     breaker_dir, monkeypatch
 ):
-    from electra_corrector import knowledge
+    from electra_corrector.knowledge import evidence as knowledge
 
     monkeypatch.setattr(knowledge, "_loaded", [])
 

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from electra_corrector.argtypes import int_at_least
-from electra_corrector.cliutil import USAGE_ERROR, add_model_options, load_corrector, say
+from electra_corrector.cli.argtypes import int_at_least
+from electra_corrector.cli.shared import USAGE_ERROR, add_model_options, load_corrector, say
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
 from electra_corrector.evaluation.signature import signature
-from electra_corrector.textio import open_output
+from electra_corrector.textio.files import open_output
 
 PROG = "electra-correct-eval"
 REJECTED_SHOWN = 10  # a badly broken file should not flood the terminal
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.pairs:
             return fail(f"{dataset.path}: no usable pairs")
 
-    from electra_corrector.errors import CorrectorError
+    from electra_corrector.engine.errors import CorrectorError
 
     try:  # a temporary file beside it now, so that a bad path fails at once; FILE stays as it
         # is until every data file has been scored

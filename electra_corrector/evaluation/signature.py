@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from electra_corrector import __version__
 from electra_corrector.evaluation.datasets import Dataset
-from electra_corrector.loading import weights_digest
+from electra_corrector.models.loading import weights_digest
 
 
 def device_name(device) -> str:

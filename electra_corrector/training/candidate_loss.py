@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from electra_corrector.charset import is_cjk
-from electra_corrector.confusion import ConfusionTable
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.confusion import ConfusionTable
 
 PAD = -1
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from electra_corrector.charset import is_cjk
-from electra_corrector.confusion import ConfusionTable
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.confusion import ConfusionTable
 from electra_corrector.training.word_confusion import WordTable, find_words
 
 # How many typos a clean sentence gets, and how often.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from electra_corrector.loading import PLAIN_LAYOUT, find_pair, save_model
-
-VOCAB_SIZE = 21128
+from electra_corrector.models.assets import VOCAB_SIZE
+from electra_corrector.models.loading import PLAIN_LAYOUT, find_pair, save_model
 
 
 def shape_config(layers: int, hidden: int, heads: int, intermediate: int, embedding: int = 128):

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from electra_corrector.textio import AtomicFile
+from electra_corrector.models.assets import MASK_ID
+from electra_corrector.textio.files import AtomicFile
 from electra_corrector.training.batches import Batch, BatchSampler, pad_rows
 from electra_corrector.training.candidate_loss import PAD, candidate_loss
-
-MASK_ID = 103
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The electra-correct command line: options, settings files, discovery, the pipeline, formats."""

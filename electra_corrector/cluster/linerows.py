@@ -1,0 +1,181 @@
+"""Text files as rows of lines, and back: the data layer of the Ray pipeline (distributed.py).
+
+Each file is decoded exactly as electra-correct decodes it (textio.LineReader) into rows (file,
+line, source, ending); a header row, line 0, carries the file's encoding or why it could not be
+read. Once corrected and rendered, a file's rows are written back in line order, in its input's
+encoding, to the mirror of its path. Local paths and any filesystem pyarrow reads (s3://, gs://)
+work alike; pyarrow is imported only inside functions.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from electra_corrector.textio.files import (
+    UTF8,
+    LineReader,
+    LineWriter,
+    TextEncoding,
+    TextError,
+    split_line_ending,
+)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """An input folder of text files and its mirror: where each file's rows come from and go."""
+
+    root: str  # the input folder as given: electra-correct names files by it, and so do the rows
+    fs: object  # pyarrow FileSystem of the input
+    base: str  # the input folder on `fs`
+    out_fs: object
+    out_base: str
+
+    @classmethod
+    def of(cls, input_dir: str, output_dir: str) -> Tree:
+        fs, base = filesystem(input_dir)
+        out_fs, out_base = filesystem(output_dir)
+        return cls(input_dir, fs, base.rstrip("/"), out_fs, out_base.rstrip("/"))
+
+    def is_folder(self) -> bool:
+        from pyarrow import fs
+
+        return self.fs.get_file_info(self.base).type == fs.FileType.Directory
+
+    def files(self, pattern: str) -> list[str]:
+        """Files under the input matching `pattern` in any subfolder (as Path.rglob), sorted;
+        never anything inside the output folder."""
+        from pyarrow import fs
+
+        found = self.fs.get_file_info(fs.FileSelector(self.base, recursive=True))
+        return sorted(
+            info.path
+            for info in found
+            if info.type == fs.FileType.File
+            and PurePosixPath(self.relative(info.path)).match(pattern)
+            and not info.path.startswith(self.out_base + "/")
+        )
+
+    def relative(self, path: str) -> str:
+        return path[len(self.base) + 1 :]
+
+    def label(self, relative: str) -> str:
+        if "://" in self.root:
+            return f"{self.root.rstrip('/')}/{relative}"
+        return str(Path(self.root, relative))
+
+    def target(self, relative: str) -> str:
+        return f"{self.out_base}/{relative}"
+
+
+def filesystem(location: str):
+    """(pyarrow FileSystem, path on it) for a URI or a local path."""
+    from pyarrow import fs
+
+    return fs.FileSystem.from_uri(location if "://" in location else os.path.abspath(location))
+
+
+def line_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            (
+                "file",
+                pa.string(),
+            ),  # as electra-correct names it: the input folder joined with its path
+            ("line", pa.int64()),  # 1-based; 0 is the file's header row
+            ("source", pa.string()),  # the line without its ending
+            ("ending", pa.string()),
+            # Header rows only:
+            ("codec", pa.string()),
+            ("bom", pa.binary()),
+            ("error", pa.string()),  # why the file could not be read
+            ("target", pa.string()),  # its mirror's path on the output filesystem
+        ]
+    )
+
+
+def edits_type():
+    """The `edits` column: a list of Edit.to_json() objects per line."""
+    import pyarrow as pa
+
+    return pa.list_(
+        pa.struct(
+            [
+                ("offset", pa.int64()),
+                ("wrong", pa.string()),
+                ("right", pa.string()),
+                ("score", pa.float64()),
+            ]
+        )
+    )
+
+
+def read_lines(batch, tree: Tree):
+    """Files (path, bytes) to line rows, one table per file."""
+    import pyarrow as pa
+
+    for path, data in zip(batch["path"].to_pylist(), batch["bytes"].to_pylist(), strict=True):
+        relative = tree.relative(path)
+        reader = LineReader(io.BytesIO(data))
+        try:
+            lines, error = [split_line_ending(text) for text in reader], None
+        except TextError as e:
+            lines, error = [], str(e)
+        encoding = reader.encoding  # settled only once the whole file has been read
+        count = len(lines)
+        yield pa.table(
+            {
+                "file": [tree.label(relative)] * (count + 1),
+                "line": list(range(count + 1)),
+                "source": ["", *(body for body, _ in lines)],
+                "ending": ["", *(ending for _, ending in lines)],
+                "codec": [encoding.codec] + [None] * count,
+                "bom": [encoding.bom] + [None] * count,
+                "error": [error] + [None] * count,
+                "target": [tree.target(relative)] + [None] * count,
+            },
+            schema=line_schema(),
+        )
+
+
+def write_file(rows, fs, json_output: bool):
+    """All rows of one file, with a `rendered` column, written in line order like
+    electra-correct's --output-dir; returns the file's name and error (null once written)."""
+    import pyarrow as pa
+
+    rows = rows.sort_by("line").to_pydict()
+    file, error = rows["file"][0], rows["error"][0]
+    if error is None:
+        # As the CLI: each output in its input's encoding, JSON lines in UTF-8.
+        encoding = UTF8 if json_output else TextEncoding(rows["codec"][0], rows["bom"][0])
+        buffer = io.BytesIO()
+        writer = LineWriter(buffer, lambda: encoding)
+        for text in rows["rendered"][1:]:
+            writer.write(text)
+        writer.finish()
+        put(fs, rows["target"][0], buffer.getvalue())
+    return pa.table({"file": [file], "error": pa.array([error], pa.string())})
+
+
+def put(fs, path: str, data: bytes) -> None:
+    """Write a whole file that appears complete or not at all (a temporary file, then a move)."""
+    folder, name = path.rsplit("/", 1)
+    fs.create_dir(folder, recursive=True)
+    temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
+    with fs.open_output_stream(temporary) as stream:
+        stream.write(data)
+    fs.move(temporary, path)
+
+
+def line_records(batch):
+    """Line rows as Parquet records: header rows dropped, except those saying a file failed."""
+    import pyarrow.compute as pc
+
+    keep = pc.or_(pc.greater(batch["line"], 0), pc.is_valid(batch["error"]))
+    return batch.filter(keep).select(["file", "line", "source", "text", "edits", "error"])

@@ -1,0 +1,1 @@
+"""The correction engine: evidence, the accept rule and the result; no file or front-end code."""

@@ -1,0 +1,150 @@
+"""The generator's job: propose a substitute at each flagged position, and keep only plausible ones.
+
+A candidate must be a CJK character, differ from the original, be among the generator's top_k and
+be a known confusion of the original (same/similar pinyin or shape) unless that filter is off. Its
+gain is how far it beats the original's log-probability; substitutions that the model's training
+pairs show people really make (typo_counts) get a bonus there: a noisy-channel prior, weighted by
+options.typo_prior. Whether the gain suffices is CorrectorOptions.accepts' call.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from electra_corrector.engine.charset import is_cjk
+from electra_corrector.engine.confusion import ConfusionTable
+from electra_corrector.engine.options import CorrectorOptions
+
+
+class Candidate(NamedTuple):
+    token_id: int
+    char: str
+    gain: float  # log-probability over the original's, typo prior included
+    score: float  # generator probability of the chosen character among the plausible ones
+
+
+def generator_states(generator, input_ids, attention_mask, rows, cols):
+    """The input of the generator's output layer at the given (row, col) positions only: the
+    21k-way output layer is its most expensive part, so CandidatePicker.best applies it where a
+    flag was raised, and there, when it can, only to the rows of the candidates."""
+    hidden = generator.electra(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    return generator.generator_predictions(hidden[rows, cols])
+
+
+class CandidatePicker:
+    def __init__(
+        self,
+        tokenizer,
+        options: CorrectorOptions,
+        table: ConfusionTable,
+        typo_counts: dict[tuple[str, str], int] | None = None,
+    ):
+        vocab = tokenizer.get_vocab()
+        self.options = options
+        self.char_of = {i: t for t, i in vocab.items() if is_cjk(t)}
+        self.id_of = {t: i for i, t in self.char_of.items()}
+        self.table = table
+        # wrong id -> {right id: log-prob bonus} for the typos seen in training
+        self._prior: dict[int, dict[int, float]] = {}
+        if options.typo_prior and typo_counts:
+            for (wrong, right), n in typo_counts.items():
+                if wrong in self.id_of and right in self.id_of:
+                    bonus = options.typo_prior * math.log1p(n)
+                    self._prior.setdefault(self.id_of[wrong], {})[self.id_of[right]] = bonus
+        self._rows: dict[int, tuple[object, object]] = {}
+        self._all_cjk = None
+
+    def _row(self, token_id: int):
+        """(candidate ids, prior bonus of each) for an original token; cached, as the same
+        characters recur constantly. The ids may include the token itself (best() masks it);
+        without the confusion filter every token shares one tensor of all CJK ids."""
+        import torch
+
+        if token_id not in self._rows:
+            if token_id not in self.char_of:
+                ids = torch.zeros(0, dtype=torch.long)
+            elif self.options.use_confusion:
+                chars = self.table.alternatives(self.char_of[token_id], self.id_of)
+                ids = torch.tensor(sorted(self.id_of[c] for c in chars), dtype=torch.long)
+            else:
+                if self._all_cjk is None:
+                    self._all_cjk = torch.tensor(sorted(self.char_of))
+                ids = self._all_cjk
+            prior = self._prior.get(token_id)
+            if prior:
+                bonus = torch.tensor([prior.get(i, 0.0) for i in ids.tolist()])
+            else:  # a view of one zero: no memory per token, even for 14k candidates
+                bonus = torch.zeros(1).expand(len(ids))
+            self._rows[token_id] = (ids.long(), bonus.float())
+        return self._rows[token_id]
+
+    def best(self, original_ids: list[int], states, head, n: int = 1) -> list[list[Candidate]]:
+        """Up to `n` most likely plausible substitutes for each original token, best first,
+        given the generator's output layer `head` and its input `states` there (one row per
+        token); an empty list where there is none. All rows at once: per-row tensor calls cost
+        more than the arithmetic.
+
+        Logits, not log-probabilities: everything compared is a difference or a ranking within
+        one row, where the softmax normaliser cancels. Unless the top_k filter needs the whole
+        vocabulary's ranking, only the original's and the candidates' logits are computed:
+        a few dozen rows of the output layer instead of 21,128."""
+        import torch
+        from torch.nn.utils.rnn import pad_sequence
+
+        rows = [self._row(i) for i in original_ids]
+        if not any(len(ids) for ids, _ in rows):
+            return [[] for _ in rows]
+        ids = pad_sequence([ids for ids, _ in rows], batch_first=True)
+        bonus = pad_sequence([b for _, b in rows], batch_first=True)
+        valid = pad_sequence(
+            [torch.ones(len(ids), dtype=torch.bool) for ids, _ in rows], batch_first=True
+        )
+        original = torch.tensor(original_ids).unsqueeze(1)
+        valid &= ids != original
+        ranked = self.options.top_k < head.out_features
+        # Without the confusion filter every CJK character is a candidate: then the whole
+        # layer is the cheaper way.
+        whole_vocabulary = ranked or ids.shape[1] * 16 > head.out_features
+        if whole_vocabulary:
+            logits = head(states).float().cpu()
+            original_logit, scores = logits.gather(1, original), logits.gather(1, ids)
+        else:
+            both = _logits_at(head, states, torch.cat([original, ids], 1).to(states.device))
+            original_logit, scores = both[:, :1].cpu(), both[:, 1:].cpu()
+        scores = scores.masked_fill(~valid, -math.inf)
+        picks = (scores + bonus).topk(min(n, ids.shape[1]), dim=1).indices
+        chosen = ids.gather(1, picks)
+        chosen_logit = scores.gather(1, picks)
+        gain = chosen_logit + bonus.gather(1, picks) - original_logit
+        if ranked:
+            kth_best = logits.topk(self.options.top_k, dim=1).values[:, -1:]
+            plausible = chosen_logit >= kth_best
+        else:
+            plausible = torch.ones_like(chosen_logit, dtype=torch.bool)
+        plausible &= valid.gather(1, picks)
+        # Probability among the plausible characters here (the original and its candidates):
+        # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
+        normaliser = scores.logsumexp(1, keepdim=True).logaddexp(original_logit)
+        score = (chosen_logit - normaliser).exp()
+        return [
+            [
+                Candidate(token, self.char_of[token], g, sc)
+                for token, g, sc, ok in zip(*row, strict=True)
+                if ok
+            ]
+            for row in zip(
+                chosen.tolist(), gain.tolist(), score.tolist(), plausible.tolist(), strict=True
+            )
+        ]
+
+
+def _logits_at(head, states, columns):
+    """head(states) at the given vocabulary ids only (one row of ids per row of states), in
+    fp32 whatever the model's precision: the same numbers as the full layer's, for a few dozen
+    rows of its weight."""
+    import torch
+
+    weight = head.weight[columns].float()  # rows x k x hidden
+    logits = torch.einsum("rkh,rh->rk", weight, states.float())
+    return logits if head.bias is None else logits + head.bias[columns].float()

@@ -1,0 +1,245 @@
+"""The Corrector: detection, candidate choice and the safety net, batched over many texts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from electra_corrector.engine.alignment import Span, SpanBuilder
+from electra_corrector.engine.candidates import CandidatePicker, generator_states
+from electra_corrector.engine.confusion import (
+    TYPO_COUNTS_FILE,
+    ConfusionTable,
+    default_table,
+    read_typo_counts,
+)
+from electra_corrector.engine.detection import flag, pad, replaced_probabilities
+from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.engine.invariants import violation
+from electra_corrector.engine.options import CorrectorOptions
+from electra_corrector.engine.precision import convert, float_type, settle
+from electra_corrector.engine.protect import protected_spans
+from electra_corrector.engine.result import Correction, Proposal
+from electra_corrector.knowledge.evidence import preload
+from electra_corrector.knowledge.userdict import ProtectedTerms
+from electra_corrector.models.loading import load_models, resolve
+
+log = logging.getLogger("electra_corrector")
+
+
+def _torch_device(device: str | None):
+    import torch
+
+    name = device or "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise CorrectorError(f"device {name!r} was asked for, but CUDA is not available here")
+    try:
+        found = torch.device(name)
+    except RuntimeError as exc:
+        raise CorrectorError(f"unknown device {name!r}") from exc
+    if found.type == "meta":  # holds shapes, not numbers
+        raise CorrectorError("device 'meta' cannot run a model")
+    try:
+        torch.empty(1, device=found)
+    except Exception as exc:  # backends fail in many ways (mps on Linux, a missing xpu, ...)
+        raise CorrectorError(f"device {name!r} is not available here") from exc
+    return found
+
+
+class Corrector:
+    """Chinese spelling corrector over an ELECTRA discriminator + generator pair.
+
+    model: a folder (any layout loading.py knows) or a hub id; None looks in data/electra_models/
+    and the bundled default model. precision: auto, fp32, int8, fp16 or bf16 (see precision.py;
+    `self.precision` is what auto chose). Keyword settings override the model's
+    corrector_config.json. extra_protect: terms never edited, and extra_confusions: (wrong,
+    right) pairs to consider, both added to those the model's settings name (userdict.py).
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        device: str | None = None,
+        threshold: float | None = None,
+        batch_size: int = 32,
+        options: CorrectorOptions | None = None,
+        discriminator: str | None = None,
+        generator: str | None = None,
+        confusion: ConfusionTable | None = None,
+        precision: str = "auto",
+        extra_protect: Iterable[str] = (),
+        extra_confusions: Iterable[tuple[str, str]] = (),
+        **option_overrides,
+    ):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        source = resolve(model, discriminator, generator)
+        base = options or (
+            CorrectorOptions.load(source.root) if source.root else CorrectorOptions()
+        )
+        self.options = base.updated(threshold=threshold, **option_overrides)
+        # The user's words add to the model folder's, never replace them.
+        self.options = self.options.updated(
+            protect=tuple(dict.fromkeys((*self.options.protect, *extra_protect))),
+            confusions=tuple(dict.fromkeys((*self.options.confusions, *extra_confusions))),
+        )
+        knowledge = preload() if self.options.word_knowledge else None
+        self.device = _torch_device(device)
+        self.precision = settle(precision, self.device)
+        self.models = load_models(source, self.device, float_type(self.precision))
+        convert(self.models, self.precision)
+        self.model_id = source.label
+        self.batch_size = batch_size
+        tokenizer = self.models.tokenizer
+        limit = min(
+            self.models.discriminator.config.max_position_embeddings,
+            self.models.generator.config.max_position_embeddings,
+        )
+        max_tokens = min(self.options.max_length or limit, limit)
+        self._spans = SpanBuilder(tokenizer, max_tokens)
+        typos = source.root / TYPO_COUNTS_FILE if source.root else None
+        table = confusion or default_table()
+        if self.options.confusions:
+            table = table.extended(self.options.confusions)
+        self._protected = ProtectedTerms(self.options.protect)
+        self._knowledge = knowledge.result() if knowledge else None
+        self._picker = CandidatePicker(
+            tokenizer,
+            self.options,
+            table,
+            read_typo_counts(typos) if typos and typos.is_file() else None,
+        )
+        self._pad_id = tokenizer.pad_token_id
+        self._mask_id = tokenizer.mask_token_id
+
+    def correct(self, text: str) -> Correction:
+        return self.correct_batch([text])[0]
+
+    def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
+        texts = _text_list(texts)
+        return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
+
+    def spans(self, texts: list[str]) -> list[Span]:
+        """The model inputs `texts` are cut into, shortest first, as propose() runs them (public
+        so that a benchmark can time bare forward passes on exactly these inputs)."""
+        return sorted(self._spans.build(_text_list(texts)), key=lambda s: len(s.input_ids))
+
+    def propose(self, texts: list[str]) -> list[list[Proposal]]:
+        """Every substitute the models put forward in each text, before the accept rule.
+
+        Positions are flagged at this corrector's threshold; `apply` then decides. Settings
+        tuners run the models once at a low threshold and try many options on the proposals.
+        """
+        import torch
+
+        texts = _text_list(texts)
+        found: list[dict[int, list[Proposal]]] = [{} for _ in texts]
+        if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
+            spans = self.spans(texts)
+            with torch.inference_mode():
+                for i in range(0, len(spans), self.batch_size):
+                    self._propose_spans(texts, spans[i : i + self.batch_size], found)
+        proposals = [
+            sorted(p for at_offset in by_offset.values() for p in at_offset) for by_offset in found
+        ]
+        return self._weigh(texts, proposals) if self._knowledge else proposals
+
+    def _weigh(self, texts: list[str], proposals: list[list[Proposal]]) -> list[list[Proposal]]:
+        """The proposals with their word-knowledge evidence filled in."""
+        items = [(texts[i], p.offset, p.right) for i, found in enumerate(proposals) for p in found]
+        scores = self._knowledge.score(items)
+        weighed, start = [], 0
+        for found in proposals:
+            mine = scores[start : start + len(found)]
+            weighed.append(
+                [
+                    p._replace(lm=lm, words=words, frequency=frequency)
+                    for p, (lm, words, frequency) in zip(found, mine, strict=True)
+                ]
+            )
+            start += len(found)
+        return weighed
+
+    def _propose_spans(self, texts: list[str], spans: list[Span], found) -> None:
+        import torch
+
+        ids, mask = pad(spans, self._pad_id, self.device)
+        probs = replaced_probabilities(self.models.discriminator, ids, mask)
+        flags = flag(spans, probs, self.options.threshold)
+        if not flags:
+            return
+        rows = sorted({row for row, _, _ in flags})
+        row_of = {row: k for k, row in enumerate(rows)}
+        g_ids, g_mask = ids[rows], mask[rows]
+        sub_rows = torch.tensor([row_of[r] for r, _, _ in flags])
+        cols = torch.tensor([c for _, c, _ in flags])
+        if self.options.generator_input == "masked":
+            g_ids = g_ids.clone()
+            g_ids[sub_rows, cols] = self._mask_id
+        generator = self.models.generator
+        states = generator_states(generator, g_ids, g_mask, sub_rows, cols)
+        originals = [spans[row].input_ids[col] for row, col, _ in flags]
+        candidates = self._picker.best(
+            originals, states, generator.generator_lm_head, self.options.candidates
+        )
+        for (row, col, prob), alternatives in zip(flags, candidates, strict=True):
+            span = spans[row]
+            offset = span.char_at[col]
+            if alternatives:  # a later window's view of an offset replaces an earlier one's
+                found[span.text_index][offset] = [
+                    Proposal(offset, texts[span.text_index][offset], c.char, prob, c.gain, c.score)
+                    for c in alternatives
+                ]
+
+    def apply(
+        self, source: str, proposals: Iterable[Proposal], options: CorrectorOptions | None = None
+    ) -> Correction:
+        """`source` with the proposals that `options` (default: this corrector's) accept.
+
+        Only the accept rule's settings act here (threshold, min_gain, detection_weight,
+        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits); the rest
+        (top_k, candidates, use_confusion, confusions, typo_prior, ...) shaped the proposals.
+        Of several accepted substitutes at one position, the one of highest `value` is taken.
+        """
+        options = options or self.options
+        proposals = list(proposals)
+        untouchable = set()
+        if proposals:  # URLs and e-mail addresses, and the user's protected terms
+            same_terms = options.protect == self.options.protect
+            terms = self._protected if same_terms else ProtectedTerms(options.protect)
+            untouchable = protected_spans(source) | terms.positions(source)
+        best: dict[int, tuple[float, Proposal]] = {}
+        for p in proposals:
+            if p.offset not in untouchable and options.accepts(p.evidence):
+                value = options.value(p.evidence)
+                if p.offset not in best or value > best[p.offset][0]:
+                    best[p.offset] = (value, p)
+        chosen = sorted((p.edit() for _, p in best.values()), key=lambda e: -e.score)
+        if options.max_edits:
+            chosen = chosen[: options.max_edits]
+        chosen.sort(key=lambda e: e.offset)
+        # Slices between edits, not list(source): a 50 MB line must not become 50M objects.
+        pieces, last = [], 0
+        for edit in chosen:
+            pieces += [source[last : edit.offset], edit.right]
+            last = edit.offset + 1
+        pieces.append(source[last:])
+        result = Correction(source, "".join(pieces), tuple(chosen))
+        problem = violation(result.source, result.text, result.edits)
+        if problem:
+            log.warning(
+                "kept a sentence unchanged because its correction failed a check: %s", problem
+            )
+            return Correction(source, source, ())
+        return result
+
+
+def _text_list(texts: Iterable[str]) -> list[str]:
+    """The texts as a list; TypeError for one bare str (it would be corrected char by char)."""
+    if isinstance(texts, str):
+        raise TypeError("correct_batch and propose take a list of texts; use correct() for one")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is a {type(text).__name__}, not a str")
+    return texts

@@ -1,0 +1,182 @@
+"""Decoding settings: defaults, and the values a trained model ships in corrector_config.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from electra_corrector.engine.errors import SettingsError
+from electra_corrector.engine.result import Evidence
+
+SETTINGS_FILE = "corrector_config.json"
+
+
+@dataclass(frozen=True)
+class CorrectorOptions:
+    # A position is flagged when the discriminator's replaced-token probability exceeds this.
+    threshold: float = 0.5
+    # Candidates are taken from the generator's top_k tokens at a flagged position.
+    top_k: int = 20
+    # A candidate must beat the original character's log-probability by this margin...
+    min_gain: float = 0.0
+    # ...less this weight times the discriminator's log-odds that the original was replaced:
+    # a sure flag needs less generator evidence, a doubtful one more (0: the gain alone decides).
+    detection_weight: float = 0.0
+    # "as_written": the generator reads the sentence unchanged; "masked": flagged chars are [MASK].
+    generator_input: str = "as_written"
+    # Restrict candidates to the shipped confusion table (same/similar pinyin or shape).
+    use_confusion: bool = True
+    # Noisy-channel prior: a substitution seen n times in the model's training pairs
+    # (typo_counts.tsv beside the model) needs typo_prior * log(1 + n) less gain.
+    typo_prior: float = 0.0
+    # At most this many edits per sentence, the most confident kept (0: no limit).
+    max_edits: int = 0
+    # How many substitutes per flagged position are weighed (the best by `value` is taken).
+    candidates: int = 3
+    # Word knowledge (charlm.py, words.py): how the character trigram log-probability and the
+    # best covering word's log-frequency change count in `value`; off: none is computed.
+    # The weights are about the language more than a model, so those tuned (with min_gain 8 and
+    # detection_weight 0.75) for the stage-2 default model are the defaults for any model, HFL's
+    # included, that does not set its own; the shipped model's settings file sets its own.
+    word_knowledge: bool = True
+    lm_weight: float = 1.0
+    word_weight: float = 0.15
+    # The trigram model favours frequent characters anywhere; this much of the substitute's
+    # log-frequency advantage is taken off again, so only a better fit to the context counts.
+    frequency_weight: float = 1.5
+    # A substitute that lowers the trigram log-probability by more than this is never taken
+    # (None: no veto). It stops a frequent character from breaking a real word.
+    max_lm_loss: float | None = None
+    # Terms never edited wherever they occur (names, product and domain terms).
+    protect: tuple[str, ...] = ()
+    # Extra (wrong, right) confusions, characters or equal-length words, beside the shipped table.
+    confusions: tuple[tuple[str, str], ...] = ()
+    # Tokens per model input, [CLS] and [SEP] included (0: the model's max_position_embeddings).
+    # A model trained on short sequences sets it, since its later positions never learned anything.
+    max_length: int = 0
+
+    def __post_init__(self):
+        for f in fields(self):  # types first: a string, null, bool or NaN slips past comparisons
+            _check_type(f.name, getattr(self, f.name), f.type)
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be a probability in [0, 1], got {self.threshold}")
+        if self.top_k < 1:
+            raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_edits < 0 or self.typo_prior < 0:
+            raise ValueError("max_edits and typo_prior must not be negative")
+        if self.max_length and self.max_length < 8:
+            raise ValueError(
+                f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
+            )
+        if self.candidates < 1:
+            raise ValueError(f"candidates must be at least 1, got {self.candidates}")
+        if self.generator_input not in ("as_written", "masked"):
+            raise ValueError(
+                f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
+            )
+
+    def value(self, evidence: Evidence) -> float:
+        """The weighed evidence for a substitute: generator gain, the discriminator's log-odds
+        that the original was replaced, and how the local word structure changes."""
+        p = min(max(evidence.probability, 1e-6), 1 - 1e-6)
+        return (
+            evidence.gain
+            + self.detection_weight * math.log(p / (1 - p))
+            + self.lm_weight * evidence.lm
+            + self.word_weight * evidence.words
+            - self.frequency_weight * evidence.frequency
+        )
+
+    def accepts(self, evidence: Evidence) -> bool:
+        """Whether a substitute is taken: its position was flagged, no veto applies, and its
+        value clears min_gain."""
+        if evidence.probability <= self.threshold:
+            return False
+        if self.max_lm_loss is not None and evidence.lm < -self.max_lm_loss:
+            return False
+        return self.value(evidence) > self.min_gain
+
+    def updated(self, **changes) -> CorrectorOptions:
+        """A copy with the given fields changed; None means keep the current value."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def load(cls, folder: Path) -> CorrectorOptions:
+        """Defaults overlaid with the model's corrector_config.json, when it has one; a file
+        that is not valid JSON or holds a bad value raises SettingsError naming it."""
+        path = Path(folder) / SETTINGS_FILE
+        if not path.is_file():
+            return cls()
+        known = {f.name for f in fields(cls)}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object of settings")
+            settings = {k: v for k, v in data.items() if k in known}
+            # JSON has no tuples; lists become tuples here, anything else is left to the checks.
+            if isinstance(settings.get("protect"), list):
+                settings["protect"] = tuple(settings["protect"])
+            if isinstance(settings.get("confusions"), list):
+                settings["confusions"] = tuple(
+                    tuple(pair) if isinstance(pair, list) else pair
+                    for pair in settings["confusions"]
+                )
+            return cls(**settings)
+        except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
+            raise SettingsError(f"{path}: {e}") from None
+
+    def to_json(self, **extra) -> str:
+        """The text of SETTINGS_FILE (what load reads back); writing it is the caller's job, so
+        that the engine holds no file I/O."""
+        return json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n"
+
+
+_TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "str": (str,)}
+
+
+def _check_type(name: str, value, annotation: str) -> None:
+    """TypeError unless `value` is of the field's type (a bool is no number here) and finite;
+    a bad item of a list is named by itself, not with the whole list."""
+    if annotation == "float | None":
+        if value is not None:
+            _check_type(name, value, "float")
+        return
+    if annotation in _ITEMS:
+        item_ok, what = _ITEMS[annotation]
+        if not isinstance(value, tuple):
+            raise TypeError(f"{name} must be a list of {what}, got {value!r}")
+        for item in value:
+            if not item_ok(item):
+                raise TypeError(f"{name} must be a list of {what}, got the item {item!r}")
+        return
+    if not isinstance(value, _TYPES[annotation]) or (annotation == "bool") != isinstance(
+        value, bool
+    ):
+        raise TypeError(f"{name} must be {annotation}, got {value!r}")
+    if annotation == "float" and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+def _is_term(item) -> bool:
+    return isinstance(item, str) and bool(item)
+
+
+def _is_confusion(item) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and all(map(_is_term, item))
+        and len(item[0]) == len(item[1])
+    )
+
+
+_ITEMS = {
+    "tuple[str, ...]": (_is_term, "non-empty strings"),
+    "tuple[tuple[str, str], ...]": (_is_confusion, "[wrong, right] pairs of equal length"),
+}
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -1,0 +1,1 @@
+"""Spans of text that are never corrected: URLs, user terms, Markdown/rST code."""

@@ -1,0 +1,1 @@
+"""Text files: encodings, sniffing, line readers and writers, the atomic writer."""
