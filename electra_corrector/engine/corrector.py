@@ -119,6 +119,14 @@ class Corrector:
         texts = _text_list(texts)
         return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
 
+    def plausible(self, wrong: str, right: str) -> bool:
+        """Whether the candidate filter lets `right` stand for `wrong` (the confusion table with
+        the user's confusions; every character when the filter is off): a correction it rules
+        out can never be proposed."""
+        if not self.options.use_confusion:
+            return True
+        return self._picker.table.is_confusable(wrong, right)
+
     def spans(self, texts: list[str]) -> list[Span]:
         """The model inputs `texts` are cut into, shortest first, as propose() runs them (public
         so that a benchmark can time bare forward passes on exactly these inputs)."""
