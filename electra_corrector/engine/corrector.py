@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from itertools import islice
 
 from electra_corrector.engine.alignment import Span, SpanBuilder
 from electra_corrector.engine.candidates import CandidatePicker, generator_states
+from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.confusion import (
     TYPO_COUNTS_FILE,
     ConfusionTable,
@@ -205,12 +207,14 @@ class Corrector:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
         Only the accept rule's settings act here (threshold, min_gain, detection_weight,
-        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits); the rest
+        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits, min_context); the rest
         (top_k, candidates, use_confusion, confusions, typo_prior, ...) shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
         proposals = list(proposals)
+        if proposals and not has_context(source, options.min_context):
+            proposals = []
         untouchable = set()
         if proposals:  # URLs and e-mail addresses, and the user's protected terms
             same_terms = options.protect == self.options.protect
@@ -240,6 +244,12 @@ class Corrector:
             )
             return Correction(source, source, ())
         return result
+
+
+def has_context(text: str, needed: int) -> bool:
+    """Whether `text` holds at least `needed` CJK characters besides one being edited; counting
+    stops there, so a 50 MB line costs no more than a short one."""
+    return next(islice(filter(is_cjk, text), needed, None), None) is not None
 
 
 def _text_list(texts: Iterable[str]) -> list[str]:
