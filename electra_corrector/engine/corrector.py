@@ -208,7 +208,8 @@ class Corrector:
 
         Only the accept rule's settings act here (threshold, min_gain, detection_weight,
         lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits,
-        min_context); the rest (top_k, candidates, use_confusion, confusions, typo_prior, ...) shaped the proposals.
+        min_context); the rest (top_k, candidates, use_confusion, confusions, typo_prior, ...)
+        shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
