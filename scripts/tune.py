@@ -63,10 +63,14 @@ def differences(a: str, b: str) -> int:
 class Proposals:
     """Every proposal of the dev set as flat arrays, grouped by position, for vectorised rules."""
 
-    def __init__(self, sources, targets, found):
+    def __init__(self, sources, targets, found, min_context: int):
+        from electra_corrector.engine.corrector import has_context
+
+        # Corrector.apply leaves a text with too little Chinese context alone, whatever the rule
         rows = [
             (i, p)
             for i, (source, target, ps) in enumerate(zip(sources, targets, found, strict=True))
+            if has_context(source, min_context)
             for p in sorted(ps, key=lambda p: p.offset)
         ]
         self.sentence = np.array([i for i, _ in rows], dtype=np.int64)
@@ -172,7 +176,7 @@ def main(argv=None) -> dict:
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(pickle.dumps(found))
     print(f"proposals for {len(sources)} sentences in {time.time() - started:.0f}s", flush=True)
-    table = Proposals(sources, targets, found)
+    table = Proposals(sources, targets, found, corrector.options.min_context)
 
     grid = dict(GRID)
     if args.no_knowledge:

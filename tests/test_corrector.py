@@ -224,3 +224,15 @@ def test_spans_are_the_model_inputs_shortest_first_owning_each_cjk_char_once(han
     owned = sorted((s.text_index, c) for s in spans for c in s.char_at if c != NO_CHAR)
     cjk = sorted((i, c) for i, t in enumerate(texts) for c, ch in enumerate(t) if is_cjk(ch))
     assert owned == cjk
+
+
+def test_a_text_with_too_little_chinese_context_is_left_alone(handset_dir):
+    corrector = Corrector(handset_dir, min_context=4, **BLIND)
+    # the same typo, with 3 and with 4 Chinese characters beside it
+    assert corrector.correct("朋唷 ok！好好").text == "朋唷 ok！好好"
+    assert corrector.correct("朋唷 ok！好好好").text == "朋友 ok！好好好"
+    assert corrector.correct("（唷）").edits == ()
+    loose = Corrector(handset_dir, **BLIND)  # 0 unless a model's settings say otherwise
+    assert loose.correct("朋唷").text == "朋友"
+    with pytest.raises(ValueError, match="min_context"):
+        CorrectorOptions(min_context=-1)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from itertools import islice
 
 from electra_corrector.engine.alignment import Span, SpanBuilder
 from electra_corrector.engine.candidates import CandidatePicker, generator_states
+from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.confusion import (
     TYPO_COUNTS_FILE,
     ConfusionTable,
@@ -119,6 +121,14 @@ class Corrector:
         texts = _text_list(texts)
         return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
 
+    def plausible(self, wrong: str, right: str) -> bool:
+        """Whether the candidate filter lets `right` stand for `wrong` (the confusion table with
+        the user's confusions; every character when the filter is off): a correction it rules
+        out can never be proposed."""
+        if not self.options.use_confusion:
+            return True
+        return self._picker.table.is_confusable(wrong, right)
+
     def spans(self, texts: list[str]) -> list[Span]:
         """The model inputs `texts` are cut into, shortest first, as propose() runs them (public
         so that a benchmark can time bare forward passes on exactly these inputs)."""
@@ -197,12 +207,15 @@ class Corrector:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
         Only the accept rule's settings act here (threshold, min_gain, detection_weight,
-        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits); the rest
-        (top_k, candidates, use_confusion, confusions, typo_prior, ...) shaped the proposals.
+        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits,
+        min_context); the rest (top_k, candidates, use_confusion, confusions, typo_prior, ...)
+        shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
         proposals = list(proposals)
+        if proposals and not has_context(source, options.min_context):
+            proposals = []
         untouchable = set()
         if proposals:  # URLs and e-mail addresses, and the user's protected terms
             same_terms = options.protect == self.options.protect
@@ -232,6 +245,12 @@ class Corrector:
             )
             return Correction(source, source, ())
         return result
+
+
+def has_context(text: str, needed: int) -> bool:
+    """Whether `text` holds at least `needed` CJK characters besides one being edited; counting
+    stops there, so a 50 MB line costs no more than a short one."""
+    return next(islice(filter(is_cjk, text), needed, None), None) is not None
 
 
 def _text_list(texts: Iterable[str]) -> list[str]:

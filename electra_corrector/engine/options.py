@@ -56,6 +56,10 @@ class CorrectorOptions:
     # Tokens per model input, [CLS] and [SEP] included (0: the model's max_position_embeddings).
     # A model trained on short sequences sets it, since its later positions never learned anything.
     max_length: int = 0
+    # A text with fewer Chinese characters than this beside the one edited is left alone: there
+    # is too little context to judge ("（完）" closing a document is no typo of "（九）"). 0 here,
+    # for any model; the shipped model's settings file sets its own.
+    min_context: int = 0
 
     def __post_init__(self):
         for f in fields(self):  # types first: a string, null, bool or NaN slips past comparisons
@@ -70,6 +74,8 @@ class CorrectorOptions:
             raise ValueError(
                 f"max_length must be 0 (the model's limit) or at least 8, got {self.max_length}"
             )
+        if self.min_context < 0:
+            raise ValueError(f"min_context must not be negative, got {self.min_context}")
         if self.candidates < 1:
             raise ValueError(f"candidates must be at least 1, got {self.candidates}")
         if self.generator_input not in ("as_written", "masked"):

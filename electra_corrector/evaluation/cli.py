@@ -20,6 +20,7 @@ from typing import NamedTuple
 from electra_corrector.cli.argtypes import int_at_least
 from electra_corrector.cli.shared import USAGE_ERROR, add_model_options, load_corrector, say
 from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
+from electra_corrector.evaluation.funnel import Funnel, funnel
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
 from electra_corrector.evaluation.signature import signature
@@ -46,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_options(parser)
     parser.add_argument(
         "--limit", type=int_at_least(1), help="score only the first N pairs of each"
+    )
+    parser.add_argument(
+        "--funnel",
+        action="store_true",
+        help="also show where the gold edits are lost: not in the confusion table, not flagged, "
+        "not among the candidates, rejected by the accept rule, or accepted (with examples)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     parser.add_argument(
@@ -120,6 +127,7 @@ class Run(NamedTuple):
     seconds: float
     metrics: Metrics
     signature: str
+    funnel: Funnel | None = None
 
     @property
     def sentences(self) -> int:
@@ -155,6 +163,7 @@ class Run(NamedTuple):
             "sentences_per_second": round(self.speed, 2),
             "signature": self.signature,
             "metrics": self.metrics.to_dict(),
+            **({"funnel": self.funnel.to_dict()} if self.funnel else {}),
         }
 
     def describe(self) -> str:
@@ -162,6 +171,7 @@ class Run(NamedTuple):
             [
                 f"{self.dataset.path}: {self.sentences} sentences",
                 format_table(self.metrics),
+                *([self.funnel.describe()] if self.funnel else []),
                 f"speed: {self.speed:.1f} sentences/s ({self.seconds:.1f} s)",
                 f"signature: {self.signature}",
             ]
@@ -171,10 +181,15 @@ class Run(NamedTuple):
 def run_one(corrector, dataset: Dataset, args: argparse.Namespace) -> Run:
     pairs = dataset.pairs[: args.limit]
     started = time.perf_counter()
-    metrics, predictions = evaluate(corrector, pairs, args.batch_size, progress=True)
+    found = [] if args.funnel else None
+    metrics, predictions = evaluate(corrector, pairs, args.batch_size, True, found)
     seconds = time.perf_counter() - started
     sig = signature(corrector, dataset, len(pairs), args.t2s)
-    return Run(dataset, pairs, predictions, seconds, metrics, sig)
+    lost = None
+    if found is not None:
+        texts = [p.text for p in predictions]
+        lost = funnel(pairs, found, texts, corrector.plausible)
+    return Run(dataset, pairs, predictions, seconds, metrics, sig, lost)
 
 
 if __name__ == "__main__":

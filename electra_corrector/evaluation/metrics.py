@@ -16,6 +16,15 @@ Sentence level, the SIGHAN Bake-off definitions as used by pycorrector and most 
     accuracy      : (TP + error-free sentences left unchanged) / all sentences
     false-positive rate : error-free sentences the model changed / error-free sentences
 
+pycorrector's sentence metric (pycorrector/utils/evaluate_utils.py), for a number that can stand
+beside its README table: a wrongly corrected erroneous sentence is only a miss, not a false
+positive, so its precision runs higher than the standard one:
+
+    TP : gold(i) non-empty and prediction[i] == target[i]
+    FP : gold(i) empty and changed(i) non-empty
+    FN : gold(i) non-empty and prediction[i] != target[i]
+    precision = TP / (TP + FP), recall = TP / (TP + FN)
+
 Character level, pooled over all sentences:
 
     detection  : predicted = {(i, j) : j in changed(i)},  gold = {(i, j) : j in gold(i)}
@@ -81,6 +90,12 @@ class Metrics:
     char_correction: Scores
 
     @property
+    def pycorrector(self) -> Scores:
+        """pycorrector's sentence metric (see the module docstring)."""
+        tp = self.sentence_correction.tp
+        return Scores(tp, tp + self.false_positives, self.sentences_with_errors)
+
+    @property
     def error_free(self) -> int:
         return self.sentences - self.sentences_with_errors
 
@@ -110,6 +125,7 @@ class Metrics:
             },
             "char_detection": self.char_detection.to_dict(),
             "char_correction": self.char_correction.to_dict(),
+            "pycorrector_sentence": self.pycorrector.to_dict(),
         }
 
 
@@ -179,6 +195,11 @@ def format_table(metrics: Metrics) -> str:
             f"{name:<20} {100 * s.precision:6.2f} {100 * s.recall:6.2f} {100 * s.f1:6.2f} "
             f"{acc_text} {s.tp:6d} {s.predicted:6d} {s.gold:6d}"
         )
+    py = m.pycorrector
+    lines.append(
+        f"{'pycorrector metric':<20} {100 * py.precision:6.2f} {100 * py.recall:6.2f} "
+        f"{100 * py.f1:6.2f} {'':>6} {py.tp:6d} {py.predicted:6d} {py.gold:6d}"
+    )
     lines.append(
         f"false-positive rate {100 * m.false_positive_rate:.2f}% "
         f"({m.false_positives} of {m.error_free} error-free sentences changed); "
