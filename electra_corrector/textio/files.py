@@ -42,7 +42,9 @@ class TextEncoding:
     def named(cls, name: str) -> TextEncoding:
         """The encoding a user names (`utf-8-sig`, `utf-16` write a BOM); LookupError if unknown."""
         info = codecs.lookup(name)
-        if not info._is_text_encoding:  # base64, zlib, rot13: bytes-to-bytes or str-to-str
+        # base64, zlib, rot13 map bytes to bytes or str to str; the others turn text into escapes
+        # or ASCII-compatible forms, so a file would come back as other text.
+        if not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
             raise LookupError(f"{name} is not a text encoding")
         codec = info.name
         with_bom = {
@@ -53,6 +55,10 @@ class TextEncoding:
         return cls(*with_bom.get(codec, (codec, b"")))
 
 
+_NOT_FILE_ENCODINGS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"}
+)
+
 UTF8 = TextEncoding("utf-8")
 GB18030 = TextEncoding("gb18030")  # a superset of GBK and GB2312
 BOM_ENCODINGS = (
@@ -60,6 +66,15 @@ BOM_ENCODINGS = (
     TextEncoding("utf-16-le", codecs.BOM_UTF16_LE),
     TextEncoding("utf-16-be", codecs.BOM_UTF16_BE),
 )
+# The BOMs a named encoding that has one may start with (as its Python codec accepts them).
+_NAMED_BOMS = {
+    "utf-8": (TextEncoding("utf-8", codecs.BOM_UTF8),),
+    "utf-16-le": BOM_ENCODINGS[1:],
+    "utf-32-le": (
+        TextEncoding("utf-32-le", codecs.BOM_UTF32_LE),
+        TextEncoding("utf-32-be", codecs.BOM_UTF32_BE),
+    ),
+}
 
 
 def split_line_ending(line: str) -> tuple[str, str]:
@@ -78,30 +93,40 @@ SNIFF_BYTES = 64 * 2**10  # how much of a seekable input the GB18030 check may l
 class LineReader:
     """The lines of a binary stream as str, each ending as in the input ("\\n", "\\r\\n" or none).
 
-    The encoding is taken from a BOM, else from `encoding` when the user named one; else it is
+    A named `encoding` is used as named: a BOM is looked for only when it has one (utf-8-sig,
+    utf-16, utf-32: either byte order). Without one, the encoding is taken from a BOM; else it is
     UTF-8, or GB18030 when the first line that is not valid UTF-8 comes before any non-ASCII line
     (ASCII is the same in both, so nothing read so far changes) and it (with what follows, when
     the input can be read ahead) looks like Chinese text (sniff.py): GB18030 decodes almost any
     bytes, so Big5, EUC-KR or broken UTF-8 would otherwise come out as garbage. Lines are read
-    one at a time, so a pipe's lines arrive as they are written.
+    one at a time, so a pipe's lines arrive as they are written. Each line must encode back to
+    exactly its bytes (Big5 decodes some pairs to characters it writes as other pairs), else it
+    is refused: what is written would not be what was read.
     """
 
     def __init__(self, stream: BinaryIO, encoding: TextEncoding | None = None):
         self.line_number = 0  # of the last line returned
         self.bytes_read = 0
-        head = _read_bom(stream)
-        bom_encoding = next((e for e in BOM_ENCODINGS if e.bom == head), None)
+        if encoding is None:
+            boms = BOM_ENCODINGS
+        else:
+            boms = _NAMED_BOMS.get(encoding.codec, ()) if encoding.bom else ()
+        head = _read_bom(stream, boms)
+        bom_encoding = next((e for e in boms if e.bom == head), None)
         if bom_encoding or encoding:
             if bom_encoding:
-                self.encoding, self.bytes_read = bom_encoding, len(head)
+                self.encoding, self.bytes_read, head = bom_encoding, len(head), b""
             else:  # what was read looking for a BOM is text
                 self.encoding = TextEncoding(encoding.codec)  # no BOM in, so none out
-                stream = io.BufferedReader(_Rejoined(head, stream))
+            raw = _Rejoined(head, stream)
             # newline="\n": split only at "\n" and translate nothing, so "\r\n" survives.
             text = io.TextIOWrapper(
-                stream, encoding=self.encoding.codec, errors=_MARK_INVALID, newline="\n"
+                io.BufferedReader(raw),
+                encoding=self.encoding.codec,
+                errors=_MARK_INVALID,
+                newline="\n",
             )
-            self._lines = self._decoded_lines(text)
+            self._lines = self._decoded_lines(text, raw.record)
         else:
             self.encoding = UTF8
             self._lines = self._sniffed_lines(_byte_lines(head, stream), stream)
@@ -132,17 +157,31 @@ class LineReader:
                 except UnicodeDecodeError:
                     raise self._not_decodable() from None
             all_ascii = all_ascii and raw.isascii()
+            self._check_round_trip(line, raw)
             yield self._checked(line)
 
-    def _decoded_lines(self, text: io.TextIOWrapper) -> Iterator[str]:
+    def _decoded_lines(self, text: io.TextIOWrapper, record: bytearray) -> Iterator[str]:
         # A character takes at least one byte, so this many characters bound the line's bytes.
         for line in iter(lambda: text.readline(MAX_LINE_BYTES + 1), ""):
             self.line_number += 1
             self._check_length(len(line))
             if _INVALID in line:
                 raise self._not_decodable()
-            self.bytes_read += len(line.encode(self.encoding.codec))
+            data = line.encode(self.encoding.codec)
+            # The decoder has taken this line's bytes (and maybe more) from the front of record.
+            self._check_round_trip(line, bytes(record[: len(data)]), data)
+            del record[: len(data)]
+            self.bytes_read += len(data)
             yield self._checked(line)
+
+    def _check_round_trip(self, line: str, raw: bytes, data: bytes | None = None) -> None:
+        if data is None:
+            data = line.encode(self.encoding.codec)
+        if data != raw:
+            raise TextError(
+                f"line {self.line_number}: {self.encoding.codec.upper()} text that would not be "
+                "written back byte for byte"
+            )
 
     def _check_length(self, size: int) -> None:
         if size > MAX_LINE_BYTES:
@@ -171,13 +210,13 @@ _INVALID = "\ud800"
 codecs.register_error(_MARK_INVALID, lambda error: (_INVALID, error.end))
 
 
-def _read_bom(stream: BinaryIO) -> bytes:
-    """The BOM at the start of `stream`, or the (at most 3) bytes read to rule one out.
+def _read_bom(stream: BinaryIO, boms: Iterable[TextEncoding]) -> bytes:
+    """The BOM (one of `boms`') at the start of `stream`, or the bytes read to rule one out.
 
     Byte by byte, so that a pipe whose first line is shorter than a BOM does not stall.
     """
     head = b""
-    while any(e.bom.startswith(head) and e.bom != head for e in BOM_ENCODINGS):
+    while any(e.bom.startswith(head) and e.bom != head for e in boms):
         byte = stream.read(1)
         if not byte:
             break
@@ -201,11 +240,15 @@ def _peek(stream: BinaryIO, size: int) -> bytes:
 
 
 class _Rejoined(io.RawIOBase):
-    """`head`, then the rest of `stream`: bytes already read, put back in front."""
+    """`head`, then the rest of `stream`: bytes already read, put back in front.
+
+    Every byte handed out is appended to `record`, for its reader to check and take off.
+    """
 
     def __init__(self, head: bytes, stream: BinaryIO):
         self._head = head
         self._stream = stream
+        self.record = bytearray()
 
     def readable(self) -> bool:
         return True
@@ -214,11 +257,13 @@ class _Rejoined(io.RawIOBase):
         if self._head:
             n = min(len(buffer), len(self._head))
             buffer[:n], self._head = self._head[:n], self._head[n:]
+            self.record += buffer[:n]
             return n
         # read1: what a pipe has now, without waiting to fill the buffer.
         read = getattr(self._stream, "read1", self._stream.read)
         data = read(len(buffer))
         buffer[: len(data)] = data
+        self.record += data
         return len(data)
 
 
