@@ -157,7 +157,8 @@ class LineReader:
                 except UnicodeDecodeError:
                     raise self._not_decodable() from None
             all_ascii = all_ascii and raw.isascii()
-            self._check_round_trip(line, raw)
+            if self.encoding != UTF8:  # strict UTF-8 decoding always round-trips
+                self._check_round_trip(raw, line.encode(self.encoding.codec))
             yield self._checked(line)
 
     def _decoded_lines(self, text: io.TextIOWrapper, record: bytearray) -> Iterator[str]:
@@ -169,14 +170,13 @@ class LineReader:
                 raise self._not_decodable()
             data = line.encode(self.encoding.codec)
             # The decoder has taken this line's bytes (and maybe more) from the front of record.
-            self._check_round_trip(line, bytes(record[: len(data)]), data)
+            self._check_round_trip(bytes(record[: len(data)]), data)
             del record[: len(data)]
             self.bytes_read += len(data)
             yield self._checked(line)
 
-    def _check_round_trip(self, line: str, raw: bytes, data: bytes | None = None) -> None:
-        if data is None:
-            data = line.encode(self.encoding.codec)
+    def _check_round_trip(self, raw: bytes, data: bytes) -> None:
+        """TextError unless `data`, a line encoded again, is the `raw` bytes it was read from."""
         if data != raw:
             raise TextError(
                 f"line {self.line_number}: {self.encoding.codec.upper()} text that would not be "
