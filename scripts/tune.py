@@ -15,6 +15,7 @@ winner is checked once more through Corrector.apply, the rule users run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import time
@@ -32,6 +33,7 @@ GRID = {
     "word_weight": [0.0, 0.15, 0.3, 0.5],
     "frequency_weight": [0.5, 1.0, 1.5, 2.0, 2.5],
     "max_lm_loss": [None, 2.0, 0.0],
+    "kind_cost": [()],  # --kind-cost adds costs per kind of confusion (CorrectorOptions.kind_cost)
 }
 
 
@@ -52,8 +54,29 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help="keep the proposals here, keyed by the weights, and reuse them (same dev set only)",
     )
+    p.add_argument(
+        "--kind-cost",
+        action="append",
+        default=[],
+        metavar="KIND=V1,V2",
+        help="also try these costs for a kind of confusion (repeatable; every combination)",
+    )
     p.add_argument("--save", action="store_true", help="write the choice to corrector_config.json")
     return p.parse_args(argv)
+
+
+def kind_costs(specs: list[str]) -> list[tuple[tuple[str, float], ...]]:
+    """Every combination of the costs --kind-cost names, as CorrectorOptions.kind_cost values
+    (a cost of 0 is left out, so no cost anywhere is the empty tuple)."""
+    names, values = [], []
+    for spec in specs:
+        kind, _, costs = spec.partition("=")
+        names.append(kind)
+        values.append([float(v) for v in costs.split(",")])
+    return [
+        tuple((kind, cost) for kind, cost in zip(names, combo, strict=True) if cost)
+        for combo in product(*values)
+    ]
 
 
 def differences(a: str, b: str) -> int:
@@ -79,6 +102,7 @@ class Proposals:
         self.lm = np.array([p.lm for _, p in rows])
         self.words = np.array([p.words for _, p in rows])
         self.frequency = np.array([p.frequency for _, p in rows])
+        self.kind = np.array([p.kind for _, p in rows], dtype=object)
         self.right = np.array([targets[i][p.offset] == p.right for i, p in rows], dtype=bool)
         position = np.array([i * 1_000_000 + p.offset for i, p in rows], dtype=np.int64)
         self.starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
@@ -96,6 +120,8 @@ class Proposals:
             + s["word_weight"] * self.words
             - s["frequency_weight"] * self.frequency
         )
+        for kind, cost in s.get("kind_cost", ()):
+            value = value - cost * (self.kind == kind)
         ok = (self.probability > s["threshold"]) & (value > s["min_gain"])
         if s["max_lm_loss"] is not None:
             ok &= self.lm >= -s["max_lm_loss"]
@@ -142,8 +168,10 @@ class FileScores:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
+    from electra_corrector.engine.confusion import TABLE_FILE
     from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
     from electra_corrector.evaluation.datasets import load_dataset
+    from electra_corrector.models.assets import asset_path
     from electra_corrector.models.loading import resolve, weights_digest
     from electra_corrector.textio.files import AtomicFile
 
@@ -166,7 +194,10 @@ def main(argv=None) -> dict:
     started = time.time()
     # Keyed by the weights themselves: a folder name says nothing about what is in it now.
     digest = weights_digest(resolve(str(args.model)))
-    name = f"{digest}-{corrector.precision}-{args.candidates}-{not args.no_knowledge}.pkl"
+    # ... and by the confusion table, which shapes the proposals as much
+    table_digest = hashlib.blake2b(asset_path(TABLE_FILE).read_bytes(), digest_size=4).hexdigest()
+    name = f"{digest}-{table_digest}-{corrector.precision}-{args.candidates}"
+    name += f"-{not args.no_knowledge}.pkl"
     cache = args.cache / name if args.cache else None
     if cache and cache.is_file():
         found = pickle.loads(cache.read_bytes())
@@ -179,6 +210,8 @@ def main(argv=None) -> dict:
     table = Proposals(sources, targets, found, corrector.options.min_context)
 
     grid = dict(GRID)
+    if args.kind_cost:
+        grid["kind_cost"] = kind_costs(args.kind_cost)
     if args.no_knowledge:
         grid.update(lm_weight=[0.0], word_weight=[0.0], frequency_weight=[0.0], max_lm_loss=[None])
         grid.update(min_gain=[x / 2 for x in range(-4, 11)], detection_weight=[0, 0.5, 0.75, 1])

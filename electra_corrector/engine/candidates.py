@@ -22,6 +22,7 @@ class Candidate(NamedTuple):
     char: str
     gain: float  # log-probability over the original's, typo prior included
     score: float  # generator probability of the chosen character among the plausible ones
+    kind: str = ""  # the kind of confusion the table holds it for (confusion.KINDS)
 
 
 def generator_states(generator, input_ids, attention_mask, rows, cols):
@@ -127,14 +128,20 @@ class CandidatePicker:
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
         normaliser = scores.logsumexp(1, keepdim=True).logaddexp(original_logit)
         score = (chosen_logit - normaliser).exp()
+        kind = self.table.kind if self.options.use_confusion else _no_kind
         return [
             [
-                Candidate(token, self.char_of[token], g, sc)
+                Candidate(token, self.char_of[token], g, sc, kind(wrong, self.char_of[token]) or "")
                 for token, g, sc, ok in zip(*row, strict=True)
                 if ok
             ]
-            for row in zip(
-                chosen.tolist(), gain.tolist(), score.tolist(), plausible.tolist(), strict=True
+            for wrong, *row in zip(
+                [self.char_of.get(i, "") for i in original_ids],
+                chosen.tolist(),
+                gain.tolist(),
+                score.tolist(),
+                plausible.tolist(),
+                strict=True,
             )
         ]
 
@@ -148,3 +155,8 @@ def _logits_at(head, states, columns):
     weight = head.weight[columns].float()  # rows x k x hidden
     logits = torch.einsum("rkh,rh->rk", weight, states.float())
     return logits if head.bias is None else logits + head.bias[columns].float()
+
+
+def _no_kind(wrong: str, right: str) -> str:
+    """Without the confusion filter a candidate is of no kind."""
+    return ""

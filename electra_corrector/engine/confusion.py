@@ -2,57 +2,138 @@
 
 from __future__ import annotations
 
+import lzma
 from functools import lru_cache
 from pathlib import Path
 
 from electra_corrector.models.assets import asset_path
 
+# Kinds of confusion, in rank order: a pair listed under several is of the first. variant: a
+# traditional or variant form for its simplified character (that direction only); seen: made by
+# real writers in the training pairs; listed: in the table shipped before kinds were told apart
+# (same or similar pinyin or shape, the pairs the shipped generator was trained to tell apart);
+# then the pairs table v2 added: pinyin, a shared toneless reading; shape, similar glyphs; near,
+# a reading one confusable sound apart (z/zh, n/l, an/ang, ...). A table file without kinds is
+# all "listed"; the user's own confusions are "user". CorrectorOptions.kind_cost lets the accept
+# rule trust each kind its own.
+KINDS = ("variant", "seen", "listed", "pinyin", "shape", "near")
+USER_KIND = "user"
+TABLE_FILE = "confusion.txt.xz"
+
 
 class ConfusionTable:
-    """Symmetric map from a character to the characters it is commonly confused with."""
+    """Map from a character to the characters it may be a typo of, each with its kind.
 
-    def __init__(self, pairs: dict[str, str]):
-        self._pairs = {c: frozenset(others) for c, others in pairs.items()}
+    Kept as the file's lines (a column of confusables per kind), split only for the characters
+    looked up: the table holds a million pairs, and a run meets a few thousand characters."""
+
+    def __init__(self, pairs: dict[str, str], kind: str = "listed"):
+        self._kinds: tuple[str, ...] = (kind,)
+        self._lines = {c: others for c, others in pairs.items() if others}
+        self._split: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
+
+    @classmethod
+    def from_text(cls, text: str) -> ConfusionTable:
+        """The file's text: `c<TAB>confusables` lines, or with a `#kinds<TAB>kind...` line, one
+        tab-separated column per kind; other lines starting with # are comments."""
+        table = cls({})
+        for line in text.splitlines():
+            if line.startswith("#kinds\t"):
+                table._kinds = tuple(line.split("\t")[1:])
+            elif line and not line.startswith("#"):
+                char, _, rest = line.partition("\t")
+                if rest.strip("\t"):
+                    table._lines[char] = rest
+        return table
 
     @classmethod
     def from_file(cls, path: str | Path) -> ConfusionTable:
-        return cls(_parse(Path(path).read_text(encoding="utf-8")))
+        """A table file, xz-compressed when its name ends in .xz."""
+        raw = Path(path).read_bytes()
+        if str(path).endswith(".xz"):
+            raw = lzma.decompress(raw)
+        return cls.from_text(raw.decode("utf-8"))
+
+    def _columns(self, ch: str) -> tuple[tuple[str, str], ...]:
+        """(kind, confusables) of `ch`, the empty columns left out."""
+        found = self._split.get(ch)
+        if found is None:
+            line = self._lines.get(ch, "")
+            columns = zip(self._kinds, line.split("\t"), strict=False)
+            found = self._split[ch] = tuple((k, c) for k, c in columns if c)
+        return found
 
     def confusables(self, ch: str) -> frozenset[str]:
-        return self._pairs.get(ch, frozenset())
+        return frozenset(self._lines.get(ch, "").replace("\t", ""))
 
     def alternatives(self, ch: str, known) -> list[str]:
         """The characters `ch` may be confused with that `known` (a vocabulary) holds, sorted;
         never `ch` itself."""
         return sorted(o for o in self.confusables(ch) if o != ch and o in known)
 
+    def kind(self, wrong: str, right: str) -> str | None:
+        """The kind of confusion `right` for `wrong` is (None: not in the table)."""
+        for kind, others in self._columns(wrong):
+            if right in others:
+                return kind
+        return None
+
     def extended(self, pairs) -> ConfusionTable:
-        """This table plus (wrong, right) pairs of characters or equal-length words, both ways."""
-        added = {c: set(others) for c, others in self._pairs.items()}
+        """This table plus (wrong, right) pairs of characters or equal-length words, both ways,
+        of the user's kind where the table did not have them."""
+        added: dict[str, set[str]] = {}
         for wrong, right in pairs:
             for a, b in zip(wrong, right, strict=True):
-                if a != b:
-                    added.setdefault(a, set()).add(b)
-                    added.setdefault(b, set()).add(a)
-        return ConfusionTable(added)
+                for x, y in ((a, b), (b, a)):
+                    if x != y and self.kind(x, y) is None:
+                        added.setdefault(x, set()).add(y)
+        table = ConfusionTable({})
+        table._kinds = (*self._kinds, USER_KIND)
+        table._lines = dict(self._lines)
+        for c, others in added.items():
+            columns = self._lines.get(c, "").split("\t")
+            columns += [""] * (len(self._kinds) - len(columns))
+            table._lines[c] = "\t".join([*columns, "".join(sorted(others))])
+        return table
 
     def is_confusable(self, wrong: str, right: str) -> bool:
-        return right in self._pairs.get(wrong, ())
+        return self.kind(wrong, right) is not None
 
+    def script_allows(self, text: str, offset: int, right: str) -> bool:
+        """Whether putting `right` at `offset` keeps `text` in its script: a character only
+        traditional script has goes only where the rest of the text leans traditional, one only
+        simplified script has only where it does not (text with neither leans simplified). So
+        simplified text is never "corrected" into traditional, nor traditional text into
+        simplified. Counted only for such a character: others cost two set lookups."""
+        traditional, simplified = self._script_sets()
+        if right not in traditional and right not in simplified:
+            return True
+        # simplified-only minus traditional-only characters, the one replaced left out
+        rest = sum(
+            (ch in simplified) - (ch in traditional) for i, ch in enumerate(text) if i != offset
+        )
+        return rest < 0 if right in traditional else rest >= 0
 
-def _parse(text: str) -> dict[str, str]:
-    pairs = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            char, _, others = line.partition("\t")
-            pairs[char] = others
-    return pairs
+    def _script_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(traditional-only, simplified-only) characters, as the variant pairs tell them: the
+        forms that have a simplified one, and those simplified forms that are no such form."""
+        if self._scripts is None:
+            traditional, forms = set(), set()
+            if self._kinds[0] == "variant":
+                for c, line in self._lines.items():
+                    variants = line.partition("\t")[0]
+                    if variants:
+                        traditional.add(c)
+                        forms.update(variants)
+            self._scripts = (frozenset(traditional), frozenset(forms - traditional))
+        return self._scripts
 
 
 @lru_cache(maxsize=1)
 def default_table() -> ConfusionTable:
     """The table shipped with the package (built by scripts/build_confusion.py)."""
-    return ConfusionTable.from_file(asset_path("confusion.txt"))
+    return ConfusionTable.from_file(asset_path(TABLE_FILE))
 
 
 TYPO_COUNTS_FILE = "typo_counts.tsv"

@@ -192,12 +192,16 @@ class Corrector:
         candidates = self._picker.best(
             originals, states, generator.generator_lm_head, self.options.candidates
         )
+        table = self._picker.table
         for (row, col, prob), alternatives in zip(flags, candidates, strict=True):
             span = spans[row]
             offset = span.char_at[col]
+            text = texts[span.text_index]
+            # a substitute of the other script is no correction (confusion.script_allows)
+            alternatives = [c for c in alternatives if table.script_allows(text, offset, c.char)]
             if alternatives:  # a later window's view of an offset replaces an earlier one's
                 found[span.text_index][offset] = [
-                    Proposal(offset, texts[span.text_index][offset], c.char, prob, c.gain, c.score)
+                    Proposal(offset, text[offset], c.char, prob, c.gain, c.score, kind=c.kind)
                     for c in alternatives
                 ]
 

@@ -7,6 +7,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from electra_corrector.engine.confusion import KINDS, USER_KIND
 from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
 
@@ -60,6 +61,10 @@ class CorrectorOptions:
     # is too little context to judge ("（完）" closing a document is no typo of "（九）"). 0 here,
     # for any model; the shipped model's settings file sets its own.
     min_context: int = 0
+    # How much less each kind of confusion is trusted: its cost is taken off `value`, e.g.
+    # (("near", 2.0),): a near-pinyin substitute needs 2 more. Kinds not named cost 0, so a
+    # table without kinds decides as before. In corrector_config.json: {"near": 2.0}.
+    kind_cost: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self):
         for f in fields(self):  # types first: a string, null, bool or NaN slips past comparisons
@@ -78,6 +83,10 @@ class CorrectorOptions:
             raise ValueError(f"min_context must not be negative, got {self.min_context}")
         if self.candidates < 1:
             raise ValueError(f"candidates must be at least 1, got {self.candidates}")
+        unknown = {kind for kind, _ in self.kind_cost} - {*KINDS, USER_KIND}
+        if unknown:
+            raise ValueError(f"kind_cost names unknown kinds {sorted(unknown)}; known: {KINDS}")
+        object.__setattr__(self, "_cost", dict(self.kind_cost))  # value() reads it per proposal
         if self.generator_input not in ("as_written", "masked"):
             raise ValueError(
                 f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
@@ -93,6 +102,7 @@ class CorrectorOptions:
             + self.lm_weight * evidence.lm
             + self.word_weight * evidence.words
             - self.frequency_weight * evidence.frequency
+            - self._cost.get(evidence.kind, 0.0)
         )
 
     def accepts(self, evidence: Evidence) -> bool:
@@ -124,6 +134,13 @@ class CorrectorOptions:
             # JSON has no tuples; lists become tuples here, anything else is left to the checks.
             if isinstance(settings.get("protect"), list):
                 settings["protect"] = tuple(settings["protect"])
+            if isinstance(settings.get("kind_cost"), dict):
+                settings["kind_cost"] = tuple(settings["kind_cost"].items())
+            elif isinstance(settings.get("kind_cost"), list):
+                settings["kind_cost"] = tuple(
+                    tuple(pair) if isinstance(pair, list) else pair
+                    for pair in settings["kind_cost"]
+                )
             if isinstance(settings.get("confusions"), list):
                 settings["confusions"] = tuple(
                     tuple(pair) if isinstance(pair, list) else pair
@@ -136,7 +153,8 @@ class CorrectorOptions:
     def to_json(self, **extra) -> str:
         """The text of SETTINGS_FILE (what load reads back); writing it is the caller's job, so
         that the engine holds no file I/O."""
-        return json.dumps({**asdict(self), **extra}, indent=2, ensure_ascii=False) + "\n"
+        data = {**asdict(self), "kind_cost": dict(self.kind_cost), **extra}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 _TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "str": (str,)}
@@ -169,6 +187,17 @@ def _is_term(item) -> bool:
     return isinstance(item, str) and bool(item)
 
 
+def _is_cost(item) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], int | float)
+        and not isinstance(item[1], bool)
+        and math.isfinite(item[1])
+    )
+
+
 def _is_confusion(item) -> bool:
     return (
         isinstance(item, tuple)
@@ -181,6 +210,7 @@ def _is_confusion(item) -> bool:
 _ITEMS = {
     "tuple[str, ...]": (_is_term, "non-empty strings"),
     "tuple[tuple[str, str], ...]": (_is_confusion, "[wrong, right] pairs of equal length"),
+    "tuple[tuple[str, float], ...]": (_is_cost, "[kind, number] pairs"),
 }
 
 

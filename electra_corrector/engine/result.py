@@ -13,9 +13,11 @@ class Evidence(NamedTuple):
     lm: float = 0.0  # change of the character trigram log-probability around it (charlm.py)
     words: float = 0.0  # change of the best covering word's log-frequency (words.py)
     frequency: float = 0.0  # log-frequency of the substitute over the original's (charlm.py)
+    kind: str = ""  # the kind of confusion (engine/confusion.py KINDS); "" when not known
 
     def to_json(self) -> dict:
-        return {name: round(value, 4) for name, value in self._asdict().items()}
+        data = {name: round(value, 4) for name, value in self._asdict().items() if name != "kind"}
+        return {**data, "kind": self.kind} if self.kind else data
 
 
 class Edit(NamedTuple):
@@ -51,10 +53,11 @@ class Proposal(NamedTuple):
     lm: float = 0.0  # as Evidence.lm
     words: float = 0.0  # as Evidence.words
     frequency: float = 0.0  # as Evidence.frequency
+    kind: str = ""  # as Evidence.kind
 
     @property
     def evidence(self) -> Evidence:
-        return Evidence(self.probability, self.gain, self.lm, self.words, self.frequency)
+        return Evidence(self.probability, self.gain, self.lm, self.words, self.frequency, self.kind)
 
     def edit(self) -> Edit:
         return Edit(self.offset, self.wrong, self.right, self.score, self.evidence)
