@@ -61,8 +61,26 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="KIND=V1,V2",
         help="also try these costs for a kind of confusion (repeatable; every combination)",
     )
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="try only these values of a setting of the grid (repeatable; 'none' for None)",
+    )
     p.add_argument("--save", action="store_true", help="write the choice to corrector_config.json")
     return p.parse_args(argv)
+
+
+def narrowed(grid: dict, specs: list[str]) -> dict:
+    """The grid with the rows --only names replaced by its values."""
+    grid = dict(grid)
+    for spec in specs:
+        name, _, values = spec.partition("=")
+        if name not in grid or name == "kind_cost":
+            raise SystemExit(f"tune.py: --only {spec}: no such setting in the grid")
+        grid[name] = [None if v == "none" else float(v) for v in values.split(",")]
+    return grid
 
 
 def kind_costs(specs: list[str]) -> list[tuple[tuple[str, float], ...]]:
@@ -102,7 +120,8 @@ class Proposals:
         self.lm = np.array([p.lm for _, p in rows])
         self.words = np.array([p.words for _, p in rows])
         self.frequency = np.array([p.frequency for _, p in rows])
-        self.kind = np.array([p.kind for _, p in rows], dtype=object)
+        self.kinds = sorted({p.kind for _, p in rows})
+        self.kind = np.array([self.kinds.index(p.kind) for _, p in rows], dtype=np.int64)
         self.right = np.array([targets[i][p.offset] == p.right for i, p in rows], dtype=bool)
         position = np.array([i * 1_000_000 + p.offset for i, p in rows], dtype=np.int64)
         self.starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
@@ -120,8 +139,9 @@ class Proposals:
             + s["word_weight"] * self.words
             - s["frequency_weight"] * self.frequency
         )
-        for kind, cost in s.get("kind_cost", ()):
-            value = value - cost * (self.kind == kind)
+        if s.get("kind_cost"):
+            costs = dict(s["kind_cost"])
+            value = value - np.array([costs.get(k, 0.0) for k in self.kinds])[self.kind]
         ok = (self.probability > s["threshold"]) & (value > s["min_gain"])
         if s["max_lm_loss"] is not None:
             ok &= self.lm >= -s["max_lm_loss"]
@@ -209,7 +229,7 @@ def main(argv=None) -> dict:
     print(f"proposals for {len(sources)} sentences in {time.time() - started:.0f}s", flush=True)
     table = Proposals(sources, targets, found, corrector.options.min_context)
 
-    grid = dict(GRID)
+    grid = narrowed(GRID, args.only)
     if args.kind_cost:
         grid["kind_cost"] = kind_costs(args.kind_cost)
     if args.no_knowledge:
@@ -278,7 +298,11 @@ def main(argv=None) -> dict:
             "dev": {name: d.sha1 for name, d in data.items()},
             "max_clean": args.max_clean,
             "max_fpr": args.max_fpr,
-            "chosen": {**setting, "candidates": args.candidates},
+            "chosen": {
+                **setting,
+                "kind_cost": dict(setting["kind_cost"]),
+                "candidates": args.candidates,
+            },
             "precision": corrector.precision,  # what the proposals were computed in
             "pooled": {k: round(v, 4) for k, v in pooled.items()},
             "per_file": {n: {k: round(v, 4) for k, v in s.items()} for n, s in per_file.items()},

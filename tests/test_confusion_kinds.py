@@ -43,6 +43,10 @@ def test_each_pair_has_the_kind_of_its_column(table):
     assert table.kind("头", "頭") is None  # variants go one way: to the simplified form
     assert table.confusables("天") == {"夫", "添"} and table.alternatives("门", {"们"}) == ["们"]
     assert not table.is_confusable("天", "门")
+    # read the other way (what may be written for a character), as training corrupts text
+    typos = table.typos(set("頭們门们天"))
+    assert typos["头"] == ["頭"] and typos["们"] == ["們", "门"] and typos["门"] == ["们"]
+    assert "頭" not in typos  # no one writes the simplified form for the traditional one here
 
 
 def test_a_table_without_kinds_is_listed_and_user_confusions_are_the_users():

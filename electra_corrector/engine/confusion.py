@@ -72,6 +72,17 @@ class ConfusionTable:
         never `ch` itself."""
         return sorted(o for o in self.confusables(ch) if o != ch and o in known)
 
+    def typos(self, known) -> dict[str, list[str]]:
+        """right -> the characters of `known` that may be written for it, sorted: the table
+        read the other way, as corrupting clean text for training needs (it is not symmetric:
+        variants and seen pairs go one way)."""
+        found: dict[str, list[str]] = {}
+        for wrong, line in self._lines.items():
+            if wrong in known:
+                for right in set(line.replace("\t", "")) - {wrong}:
+                    found.setdefault(right, []).append(wrong)
+        return {right: sorted(wrongs) for right, wrongs in found.items()}
+
     def kind(self, wrong: str, right: str) -> str | None:
         """The kind of confusion `right` for `wrong` is (None: not in the table)."""
         for kind, others in self._columns(wrong):

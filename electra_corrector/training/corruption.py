@@ -36,10 +36,11 @@ class Corruptor:
     ):
         char_counts = char_counts or Counter()
         self._choices: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        typos = table.typos(vocab)  # what may be written for each character
         for ch, token in vocab.items():
             if not is_cjk(ch):
                 continue
-            others = table.alternatives(ch, vocab)
+            others = typos.get(ch)
             if others:
                 # sqrt of frequency: common typos dominate without drowning out the rest.
                 weights = np.sqrt(np.array([char_counts[o] + 1.0 for o in others]))
