@@ -46,6 +46,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--candidates", type=int, default=3, help="substitutes weighed per flag")
     p.add_argument("--max-clean", type=float, default=0.015, help="changed share, each genre")
     p.add_argument("--max-fpr", type=float, default=0.05, help="error-free share changed, pairs")
+    p.add_argument(
+        "--max-learner-fpr",
+        type=float,
+        default=None,
+        help="a tighter limit for learner.tsv alone (SIGHAN-like learner text)",
+    )
     p.add_argument("--no-knowledge", action="store_true", help="tune without word knowledge")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument(
@@ -246,6 +252,8 @@ def main(argv=None) -> dict:
         worst_clean = s["fpr"][clean_files].max()
         worst_pairs = s["fpr"][~clean_files].max()
         within = worst_clean <= args.max_clean and worst_pairs <= args.max_fpr
+        if args.max_learner_fpr is not None:
+            within &= s["fpr"][names.index("learner")] <= args.max_learner_fpr
         allowed += within
         pooled = f1(
             s["tp"][~clean_files].sum(),
@@ -298,6 +306,11 @@ def main(argv=None) -> dict:
             "dev": {name: d.sha1 for name, d in data.items()},
             "max_clean": args.max_clean,
             "max_fpr": args.max_fpr,
+            **(
+                {"max_learner_fpr": args.max_learner_fpr}
+                if args.max_learner_fpr is not None
+                else {}
+            ),
             "chosen": {
                 **setting,
                 "kind_cost": dict(setting["kind_cost"]),

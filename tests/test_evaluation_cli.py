@@ -87,6 +87,13 @@ def test_signature_is_portable_and_names_the_exact_weights(
     assert renamed["model"] == "renamed" and renamed["weights"] == fields["weights"]
     other = signature_fields(data_file, write_tiny_pair(tmp_path / "other", seed=1), capsys)
     assert other["weights"] != fields["weights"]
+    # The confusion table shapes every candidate: the user's confusions change its hash.
+    (tmp_path / "mine.txt").write_text("期代 期待\n", encoding="utf-8")
+    argv = [str(data_file), "--model", str(handset_dir), "--json", "--precision", "fp32"]
+    assert main([*argv, "--confusions", str(tmp_path / "mine.txt")]) == 0
+    sig = json.loads(capsys.readouterr().out)["results"][0]["signature"]
+    mine = dict(field.split(":", 1) for field in sig.split("|"))
+    assert len(fields["confusion"]) == 12 and mine["confusion"] != fields["confusion"]
 
 
 def test_errors_file_is_left_alone_when_the_model_does_not_load(data_file, tmp_path, capsys):

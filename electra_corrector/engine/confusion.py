@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import lzma
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ class ConfusionTable:
         self._lines = {c: others for c, others in pairs.items() if others}
         self._split: dict[str, tuple[tuple[str, str], ...]] = {}
         self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
+        self._digest: str | None = None
 
     @classmethod
     def from_text(cls, text: str) -> ConfusionTable:
@@ -71,6 +73,15 @@ class ConfusionTable:
         """The characters `ch` may be confused with that `known` (a vocabulary) holds, sorted;
         never `ch` itself."""
         return sorted(o for o in self.confusables(ch) if o != ch and o in known)
+
+    def digest(self) -> str:
+        """A short hash of the pairs and their kinds: what a score's signature names."""
+        if self._digest is None:
+            text = "\t".join(self._kinds) + "".join(
+                f"\n{c}\t{line}" for c, line in sorted(self._lines.items())
+            )
+            self._digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+        return self._digest
 
     def typos(self, known) -> dict[str, list[str]]:
         """right -> the characters of `known` that may be written for it, sorted: the table

@@ -121,6 +121,11 @@ class Corrector:
         texts = _text_list(texts)
         return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
 
+    @property
+    def confusion(self) -> ConfusionTable:
+        """The confusion table candidates come from (the user's confusions included)."""
+        return self._picker.table
+
     def plausible(self, wrong: str, right: str) -> bool:
         """Whether the candidate filter lets `right` stand for `wrong` (the confusion table with
         the user's confusions; every character when the filter is off): a correction it rules

@@ -1,9 +1,10 @@
 """The signature line printed with every score: what two people must share to compare numbers.
 
 Like sacrebleu's, it names everything that changes a score and nothing local: the package
-version, the model's name and a short hash of its weights, every decoding setting, the precision,
-the device, the torch and transformers versions, and the data file's name, format and hash. No
-absolute paths, so a signature can be pasted into a paper or an issue.
+version, the model's name and a short hash of its weights, every decoding setting, a short hash of
+the confusion table, the precision, the device, the torch and transformers versions, and the data
+file's name, format and hash. No absolute paths, so a signature can be pasted into a paper or an
+issue.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def signature(corrector, dataset: Dataset, size: int, t2s: bool) -> str:
         "model": source.name,
         "weights": weights_digest(source),
         **asdict(corrector.options),
+        "confusion": corrector.confusion.digest(),
         "precision": corrector.precision,
         "device": device_name(corrector.device),
         "torch": torch.__version__,
