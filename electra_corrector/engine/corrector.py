@@ -198,12 +198,18 @@ class Corrector:
             originals, states, generator.generator_lm_head, self.options.candidates
         )
         table = self._picker.table
+        leans: dict[int, int] = {}  # confusion.script_lean of each text, once
         for (row, col, prob), alternatives in zip(flags, candidates, strict=True):
             span = spans[row]
             offset = span.char_at[col]
             text = texts[span.text_index]
+            if span.text_index not in leans:
+                leans[span.text_index] = table.script_lean(text)
+            lean = leans[span.text_index]
             # a substitute of the other script is no correction (confusion.script_allows)
-            alternatives = [c for c in alternatives if table.script_allows(text, offset, c.char)]
+            alternatives = [
+                c for c in alternatives if table.script_allows(text, offset, c.char, lean)
+            ]
             if alternatives:  # a later window's view of an offset replaces an earlier one's
                 found[span.text_index][offset] = [
                     Proposal(offset, text[offset], c.char, prob, c.gain, c.score, kind=c.kind)
