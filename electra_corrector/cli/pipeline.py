@@ -64,7 +64,7 @@ class _Line(NamedTuple):
     body: str  # without its line ending: the corrector sees only the sentence
     ending: str
     size: int  # bytes it took in the input, for the progress bar
-    protected: list  # spans of `body` that must not be edited (masking.Span)
+    protected: list  # spans of `body` that must not be edited (masking.Range)
 
 
 class _End(NamedTuple):

@@ -5,9 +5,9 @@ The corrector works a line at a time, so each syntax is a scanner fed the lines 
 in order: it keeps what spans lines (an open fence, an HTML comment, a literal block) and returns
 the spans of each line that must not be edited (see masking.py). When in doubt, it protects: a
 missed correction costs less than a changed code sample. Code is found inside list items and
-block quotes, nested in any order, and a lone CR ends a line as LF does. Not recognised: a code
-span or link that continues onto the next line, and bare URLs with non-ASCII characters (write
-them as [text](url) or <url>, whose targets are protected whole).
+block quotes, nested in any order, and a lone CR ends a line as LF does. URLs and e-mail
+addresses are found as the engine finds them (engine/protect.py). Not recognised: a code span
+or link that continues onto the next line.
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ import re
 from collections.abc import Callable
 from pathlib import PurePath
 
-from electra_corrector.engine.protect import RunPattern
-from electra_corrector.markup.masking import Span
+from electra_corrector.engine.protect import RunPattern, address_ranges
+from electra_corrector.markup.masking import Range
 
 SYNTAXES = ("auto", "text", "markdown", "rst")
 _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "rst"}
 
-Scanner = Callable[[str], list[Span]]  # a line without its ending -> its protected spans
-
-_URL = r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|www\.[A-Za-z0-9\-._~:/?#@%&=+]+"
-_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-_URL_OR_EMAIL = RunPattern(f"{_URL}|(?R){_EMAIL}", "[A-Za-z0-9._%+-]")
-_TRAILING = ".,;:!?'\")"  # sentence punctuation right after a URL is not part of it
+Scanner = Callable[[str], list[Range]]  # a line without its ending -> its protected spans
 
 
 def syntax_of(name: str | None, choice: str = "auto") -> str:
@@ -50,7 +45,7 @@ def _each_line(scan: Scanner) -> Scanner:
     """Lines are read at "\n", so a lone "\r" (a CR-only file is one long line) ends a line
     inside what was read: each piece is scanned as the line it is."""
 
-    def line(text: str) -> list[Span]:
+    def line(text: str) -> list[Range]:
         if "\r" not in text:
             return scan(text)
         spans, start = [], 0
@@ -62,7 +57,7 @@ def _each_line(scan: Scanner) -> Scanner:
     return line
 
 
-def protected_spans(document: str, syntax: str) -> list[Span]:
+def protected_ranges(document: str, syntax: str) -> list[Range]:
     """The spans of a whole document (offsets into `document`) that must not be edited."""
     scan, spans, start = scanner(syntax), [], 0
     if scan is None:
@@ -72,14 +67,6 @@ def protected_spans(document: str, syntax: str) -> list[Span]:
         spans += [(start + a, start + b) for a, b in scan(body)]
         start += len(line)
     return spans
-
-
-def _url_spans(line: str, spans: list[Span]) -> None:
-    for match in _URL_OR_EMAIL.finditer(line):
-        url = match.group().rstrip(_TRAILING)
-        if "(" in url and match.group()[len(url) : len(url) + 1] == ")":
-            url += ")"  # https://en.wikipedia.org/wiki/Foo_(bar) keeps its closing parenthesis
-        spans.append((match.start(), match.start() + len(url)))
 
 
 def _closing_backticks(line: str, start: int, count: int) -> int:
@@ -129,7 +116,7 @@ class _Markdown:
         self.paragraph = False  # an indented line continues a paragraph, else it is code
         self.containers: list[int | None] = []  # None: a block quote; n: a list item's column
 
-    def line(self, text: str) -> list[Span]:
+    def line(self, text: str) -> list[Range]:
         whole = [(0, len(text))]
         paragraph, self.paragraph = self.paragraph, False
         kept, start = self._continued(text)
@@ -205,8 +192,8 @@ class _Markdown:
                 return opened
             opened = start
 
-    def _inline(self, text: str) -> list[Span]:
-        spans: list[Span] = []
+    def _inline(self, text: str) -> list[Range]:
+        spans: list[Range] = []
         position = 0
         if self.comment:
             end = text.find("-->")
@@ -233,7 +220,7 @@ class _Markdown:
                 end = _link_target_end(text, end, ")" if match.group() == "](" else "]")
                 spans.append((start + 1, end))
             position = end
-        _url_spans(text, spans)  # a URL inside code is protected twice, which is harmless
+        spans += address_ranges(text)  # a URL inside code is protected twice: harmless
         return spans
 
 
@@ -286,7 +273,7 @@ class _Rst:
         self.in_block = False
         self.quote: str | None = None  # the character that starts each line of a quoted block
 
-    def line(self, text: str) -> list[Span]:
+    def line(self, text: str) -> list[Range]:
         if not text.strip():
             self.quote = None  # a quoted literal block ends at a blank line
             return []
@@ -313,11 +300,11 @@ class _Rst:
             return [(0, len(text))]
         if text.rstrip().endswith("::"):
             self.block_indent = indent
-        spans: list[Span] = []
+        spans: list[Range] = []
         for match in _RST_INLINE.finditer(text):
             if match.lastgroup == "link":  # `text <url>`_: the text is prose, the target not
                 spans.append((match.group().rfind("<") + match.start(), match.end()))
             else:
                 spans.append(match.span())
-        _url_spans(text, spans)
+        spans += address_ranges(text)
         return spans
