@@ -79,8 +79,8 @@ class Terminal:
     def ask(self, prompt: str) -> str:
         """The first character of the answer, lower-cased ("" for an empty line); Quit for
         Ctrl-C or end of input."""
-        self.say(prompt)
         try:
+            self.say(prompt)
             line = self._in.readline()
         except KeyboardInterrupt as e:
             if type(e) is not KeyboardInterrupt:  # SIGTERM or SIGHUP: they stop the run as ever
