@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from electra_corrector import __version__
-from electra_corrector.cli import config
+from electra_corrector.cli import config, interactive
 from electra_corrector.cli.argtypes import format_name
 from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
@@ -50,6 +50,7 @@ examples:
   electra-correct --format jsonl essay.txt      one JSON object per line, with the edits
   electra-correct --check docs/*.md             CI: essay.txt:1:5: 唷 -> 友 (0.99); exit 1
   electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
+  electra-correct --interactive --in-place *.md ask about each edit: y, n, a, d, q (as git add -p)
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
@@ -109,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="change nothing; report what would change (or --diff) and exit 1 if anything would",
+    )
+    where.add_argument(
+        "--interactive",
+        action="store_true",
+        help="ask on the terminal about each edit (y, n, a, d, q, ?), write only those accepted; "
+        "with --in-place, -o or --output-dir",
     )
     where.add_argument(
         "--color",
@@ -188,6 +195,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
                 parser.error(f"{given} {pattern}: a pattern inside --input-dir (no '/...' or '..')")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
+    if args.interactive:
+        _check_interactive(parser, args)
     if args.in_place:
         if args.output:
             parser.error("--in-place and -o cannot be combined")
@@ -204,6 +213,16 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         replaced = args.output.is_file() or not args.output.exists()  # not a FIFO or device
         if replaced and not os.access(folder, os.W_OK | os.X_OK):
             parser.error(f"-o {args.output}: cannot write in {folder}")
+
+
+def _check_interactive(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--interactive asks about files and writes what was accepted somewhere it can take back."""
+    if args.input_dir is None and (not args.files or "-" in args.files):
+        parser.error("--interactive reviews FILEs or --input-dir, not standard input")
+    if args.check or args.diff or args.format not in (None, "text"):
+        parser.error("--interactive writes corrected text: no --check, --diff or --format")
+    if not (args.in_place or args.output or args.output_dir):
+        parser.error("--interactive writes files: add --in-place, -o FILE or --output-dir")
 
 
 class Terminated(KeyboardInterrupt):
@@ -277,6 +296,9 @@ def _run(args: argparse.Namespace) -> int:
         if needed and stream is None:
             _say(f"standard {name} is closed")
             return USAGE_ERROR
+    if args.interactive and (problem := interactive.no_terminal()):
+        _say(problem)
+        return USAGE_ERROR
     try:
         corrector = load_corrector(args)
     except CorrectorError as e:
@@ -287,7 +309,9 @@ def _run(args: argparse.Namespace) -> int:
     color = args.color == "always" or (
         args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
     )
-    progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
+    progress = _progress_bar(
+        jobs, args.quiet or args.interactive or (to_stdout and sys.stdout.isatty())
+    )
     shape = args.format or ("report" if args.check else "text")
     if args.diff:
         from electra_corrector.cli.unidiff import diff_output
@@ -315,15 +339,21 @@ def _run(args: argparse.Namespace) -> int:
         markup=args.syntax,
         stdin_name=args.stdin_filename,
         done=done.record if done else None,
+        review=interactive.reviewer(corrector, args.color) if args.interactive else None,
     )
     left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
     for message in left_out:
         report(message)
     try:
         outcome = _execute(args, pipeline, jobs)
+    except interactive.Quit:
+        _say(interactive.quit_summary(pipeline.outcome, len(jobs), args.output))
+        return SOME_FAILED if pipeline.outcome.failed or left_out else OK
     finally:
         if progress is not None:
             progress.close()
+        if pipeline.review is not None:
+            pipeline.review.close()
     outcome.skipped = skipped
     outcome.failed += left_out
     if args.input_dir is not None and not args.quiet:
@@ -358,6 +388,8 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
 
     settings = [__version__, corrector.model_id, corrector.precision, asdict(corrector.options)]
     settings.append(args.format)
+    if args.interactive:  # reviewed outputs are not what a plain run makes, nor the other way
+        settings.append("interactive")
     settings += [str(args.input_encoding), str(args.output_encoding), args.syntax]
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
     return DoneLog(args.output_dir, digest)

@@ -22,6 +22,7 @@ from typing import BinaryIO, NamedTuple
 
 from electra_corrector.cli.formats import LineOutput, Output
 from electra_corrector.cli.report import Outcome
+from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.markup import masking, syntax
 from electra_corrector.textio.files import (
     BOM_ENCODINGS,
@@ -72,6 +73,9 @@ class _End(NamedTuple):
     error: str | None  # why the input could not be read through, None when it was
 
 
+# (job, line number, its correction, the proposals behind it) -> the correction to write
+Review = Callable[[Job, int, Correction, list[Proposal]], Correction]
+
 SORT_WINDOW = 8  # batches' worth of lines per correct_batch call when reading files
 
 
@@ -83,6 +87,9 @@ class Pipeline:
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
     `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
     `stdin_name` is the name standard input is shown and scanned under.
+    `review` (--interactive) gets each line's correction that has edits, with the engine's
+    proposals behind it, and returns what is written instead; an exception it raises stops the
+    run, and outputs not yet complete are discarded.
     """
 
     def __init__(
@@ -99,6 +106,7 @@ class Pipeline:
         markup: str = "auto",
         stdin_name: str | None = None,
         done: Callable[[Job], None] | None = None,
+        review: Review | None = None,
     ):
         self.corrector = corrector
         self.output = output
@@ -111,6 +119,7 @@ class Pipeline:
         self.markup = markup
         self.stdin_name = stdin_name
         self.done = done  # told of each job whose output is complete
+        self.review = review
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -179,16 +188,26 @@ class Pipeline:
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        corrections = self.corrector.correct_batch([line.body for line in lines])
+        results = self._correct([line.body for line in lines])
         corrected = {
-            id(line): masking.outside(c, line.protected) if line.protected else c
-            for line, c in zip(lines, corrections, strict=True)
+            id(line): (masking.outside(c, line.protected) if line.protected else c, found)
+            for line, (c, found) in zip(lines, results, strict=True)
         }
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
             elif id(item) in corrected and not item.job.failed:
-                self._write(item, corrected[id(item)])
+                correction, found = corrected[id(item)]
+                if self.review is not None and correction.edits:
+                    correction = self.review(item.job, item.number, correction, found)
+                self._write(item, correction)
+
+    def _correct(self, texts: list[str]) -> list[tuple[Correction, list[Proposal] | None]]:
+        """Each text's correction, with the proposals behind it when a review will apply some."""
+        if self.review is None:
+            return [(c, None) for c in self.corrector.correct_batch(texts)]
+        found = self.corrector.propose(texts)
+        return [(self.corrector.apply(t, f), f) for t, f in zip(texts, found, strict=True)]
 
     def _write(self, line: _Line, correction) -> None:
         job = line.job
@@ -236,14 +255,16 @@ class Pipeline:
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
-    """Groups items so that each group holds `size` lines (job ends ride along)."""
+    """Groups items so that each group holds `size` lines; a job's end rides with its last
+    line, so that a job is finished (its output committed, its review over) before the next
+    group's model call, where a Ctrl-C would otherwise lose it."""
     batch, lines = [], 0
     for item in items:
-        batch.append(item)
-        lines += isinstance(item, _Line)
-        if lines >= size:
+        if lines >= size and isinstance(item, _Line):
             yield batch
             batch, lines = [], 0
+        batch.append(item)
+        lines += isinstance(item, _Line)
     if batch:
         yield batch
 
