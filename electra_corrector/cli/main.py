@@ -16,6 +16,12 @@ from pathlib import Path
 from electra_corrector import __version__
 from electra_corrector.cli import config
 from electra_corrector.cli.argtypes import format_name
+from electra_corrector.cli.findings import (
+    DOCUMENT_FORMATS,
+    FINDING_FORMATS,
+    Findings,
+    github_output,
+)
 from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
 from electra_corrector.cli.report import Outcome
@@ -98,9 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--format",
         type=format_name,
-        choices=FORMATS,
+        choices=(*FORMATS, *FINDING_FORMATS),
         help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
-        "marked inline (formerly 'diff'); report: a path:line:col line per edit",
+        "marked inline (formerly 'diff'); report: a path:line:col line per edit; for CI (exit "
+        "1 on edits, as --check): github (workflow commands), json, sarif, rdjson (reviewdog)",
     )
     where.add_argument(
         "--diff", action="store_true", help="a unified diff for patch -p1 or git apply"
@@ -164,17 +171,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def checks(args: argparse.Namespace) -> bool:
+    """Whether the run reports what would change and exits 1 if anything would."""
+    return args.check or args.format in FINDING_FORMATS
+
+
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject combinations that have no meaning (argparse exits with status 2)."""
     if args.check and (args.output or args.in_place or args.output_dir):
         parser.error("--check writes nothing; it takes no -o, --in-place or --output-dir")
     if args.diff and (args.format or args.output_encoding or args.in_place or args.output_dir):
         parser.error("--diff takes no --format, --output-encoding, --in-place or --output-dir")
+    if args.format in FINDING_FORMATS and (args.output_dir or args.output_encoding):
+        parser.error(
+            f"--format {args.format} writes one UTF-8 report; it takes no --output-dir or "
+            "--output-encoding"
+        )
     if args.input_dir is not None:
         if args.files or args.output or args.in_place:
             parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
-        if args.output_dir is None and not (args.check or args.diff):
-            parser.error("--input-dir needs --output-dir (or --check, or --diff)")
+        if args.output_dir is None and not (args.check or args.diff or checks(args)):
+            parser.error("--input-dir needs --output-dir (or --check, --diff or a CI --format)")
         if args.resume and args.output_dir is None:
             parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
@@ -289,10 +306,15 @@ def _run(args: argparse.Namespace) -> int:
     )
     progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
     shape = args.format or ("report" if args.check else "text")
+    findings = Findings(shape) if shape in DOCUMENT_FORMATS else None
     if args.diff:
         from electra_corrector.cli.unidiff import diff_output
 
         output = diff_output(color)
+    elif findings is not None:
+        output = findings.output()
+    elif shape == "github":
+        output = github_output()
     else:
         output = rendered(renderer(shape, color))
 
@@ -309,7 +331,7 @@ def _run(args: argparse.Namespace) -> int:
         report,
         shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
-        utf8_output=not args.diff and shape in UTF8_FORMATS,
+        utf8_output=not args.diff and shape in (*UTF8_FORMATS, *FINDING_FORMATS),
         input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,
@@ -319,16 +341,16 @@ def _run(args: argparse.Namespace) -> int:
     left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
     for message in left_out:
         report(message)
+    pipeline.outcome.skipped = skipped
+    pipeline.outcome.failed += left_out
     try:
-        outcome = _execute(args, pipeline, jobs)
+        outcome = _execute(args, pipeline, jobs, findings.write if findings else None)
     finally:
         if progress is not None:
             progress.close()
-    outcome.skipped = skipped
-    outcome.failed += left_out
     if args.input_dir is not None and not args.quiet:
-        _say(outcome.summary(args.check))
-    return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK
+        _say(outcome.summary(checks(args)))
+    return SOME_FAILED if outcome.failed or (checks(args) and outcome.changed) else OK
 
 
 def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
@@ -363,17 +385,27 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
     return DoneLog(args.output_dir, digest)
 
 
-def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
-    if jobs is None:
-        return pipeline.run_stream(private_stdin())
+def _execute(
+    args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None, end=None
+) -> Outcome:
+    """Runs the jobs (None: a live stdin stream); `end(stream, outcome)`, if given, writes what
+    the whole run makes (a report document) once every input has been read."""
     stdin = sys.stdin.buffer if sys.stdin is not None else None
     if args.output is None:
-        return pipeline.run_files(jobs, stdin)
+        if jobs is None:
+            outcome = pipeline.run_stream(private_stdin())
+        else:
+            outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(pipeline.shared, outcome)
+        return outcome
     # One output for all inputs: it appears only if every input could be read.
     sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
         outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(sink.stream, outcome)
     except BaseException:
         sink.discard()
         raise
