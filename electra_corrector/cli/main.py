@@ -56,6 +56,7 @@ examples:
   electra-correct --format jsonl essay.txt      one JSON object per line, with the edits
   electra-correct --check docs/*.md             CI: essay.txt:1:5: 唷 -> 友 (0.99); exit 1
   electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
+  electra-correct --format github docs/*.md     CI annotations; also sarif, rdjson, json
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
@@ -68,9 +69,9 @@ folder or above: model, device, threshold, batch-size, max-edits-per-sentence, s
 include, exclude, protect, confusions (e.g. exclude = ["build", "*.min.md"]); flags win.
 
 exit status:
-  0    all inputs corrected (--check: nothing would change)
+  0    all inputs corrected (--check, github/json/sarif/rdjson: nothing would change)
   1    some inputs could not be read (each named on stderr); the others were corrected;
-       --check: something would change
+       --check, github/json/sarif/rdjson: something would change
   2    bad arguments or settings, or the model or its settings could not be loaded
   130  interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP); with --input-dir, rerun with --resume"""
 
