@@ -16,6 +16,12 @@ from pathlib import Path
 from electra_corrector import __version__
 from electra_corrector.cli import config, interactive
 from electra_corrector.cli.argtypes import format_name
+from electra_corrector.cli.findings import (
+    DOCUMENT_FORMATS,
+    FINDING_FORMATS,
+    Findings,
+    github_output,
+)
 from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
 from electra_corrector.cli.report import Outcome
@@ -51,6 +57,7 @@ examples:
   electra-correct --check docs/*.md             CI: essay.txt:1:5: 唷 -> 友 (0.99); exit 1
   electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
   electra-correct --interactive --in-place *.md ask about each edit: y, n, a, d, q (as git add -p)
+  electra-correct --format github docs/*.md     CI annotations; also sarif, rdjson, json
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
@@ -63,9 +70,9 @@ folder or above: model, device, threshold, batch-size, max-edits-per-sentence, s
 include, exclude, protect, confusions (e.g. exclude = ["build", "*.min.md"]); flags win.
 
 exit status:
-  0    all inputs corrected (--check: nothing would change)
+  0    all inputs corrected (--check, github/json/sarif/rdjson: nothing would change)
   1    some inputs could not be read (each named on stderr); the others were corrected;
-       --check: something would change
+       --check, github/json/sarif/rdjson: something would change
   2    bad arguments or settings, or the model or its settings could not be loaded
   130  interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP); with --input-dir, rerun with --resume"""
 
@@ -99,9 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--format",
         type=format_name,
-        choices=FORMATS,
+        choices=(*FORMATS, *FINDING_FORMATS),
         help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
-        "marked inline (formerly 'diff'); report: a path:line:col line per edit",
+        "marked inline (formerly 'diff'); report: a path:line:col line per edit; for CI (exit "
+        "1 on edits, as --check): github (workflow commands), json, sarif, rdjson (reviewdog)",
     )
     where.add_argument(
         "--diff", action="store_true", help="a unified diff for patch -p1 or git apply"
@@ -171,17 +179,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def checks(args: argparse.Namespace) -> bool:
+    """Whether the run reports what would change and exits 1 if anything would."""
+    return args.check or args.format in FINDING_FORMATS
+
+
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject combinations that have no meaning (argparse exits with status 2)."""
     if args.check and (args.output or args.in_place or args.output_dir):
         parser.error("--check writes nothing; it takes no -o, --in-place or --output-dir")
     if args.diff and (args.format or args.output_encoding or args.in_place or args.output_dir):
         parser.error("--diff takes no --format, --output-encoding, --in-place or --output-dir")
+    if args.format in FINDING_FORMATS and (args.output_dir or args.output_encoding):
+        parser.error(
+            f"--format {args.format} writes one UTF-8 report; it takes no --output-dir or "
+            "--output-encoding"
+        )
     if args.input_dir is not None:
         if args.files or args.output or args.in_place:
             parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
-        if args.output_dir is None and not (args.check or args.diff):
-            parser.error("--input-dir needs --output-dir (or --check, or --diff)")
+        if args.output_dir is None and not (args.check or args.diff or checks(args)):
+            parser.error("--input-dir needs --output-dir (or --check, --diff or a CI --format)")
         if args.resume and args.output_dir is None:
             parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
@@ -313,10 +331,15 @@ def _run(args: argparse.Namespace) -> int:
         jobs, args.quiet or args.interactive or (to_stdout and sys.stdout.isatty())
     )
     shape = args.format or ("report" if args.check else "text")
+    findings = Findings(shape) if shape in DOCUMENT_FORMATS else None
     if args.diff:
         from electra_corrector.cli.unidiff import diff_output
 
         output = diff_output(color)
+    elif findings is not None:
+        output = findings.output()
+    elif shape == "github":
+        output = github_output()
     else:
         output = rendered(renderer(shape, color))
 
@@ -333,7 +356,7 @@ def _run(args: argparse.Namespace) -> int:
         report,
         shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
-        utf8_output=not args.diff and shape in UTF8_FORMATS,
+        utf8_output=not args.diff and shape in (*UTF8_FORMATS, *FINDING_FORMATS),
         input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,
@@ -344,21 +367,21 @@ def _run(args: argparse.Namespace) -> int:
     left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
     for message in left_out:
         report(message)
+    pipeline.outcome.skipped = skipped
+    pipeline.outcome.failed += left_out
     try:
-        outcome = _execute(args, pipeline, jobs)
+        outcome = _execute(args, pipeline, jobs, findings.write if findings else None)
     except interactive.Quit:
         _say(interactive.quit_summary(pipeline.outcome, len(jobs), args.output))
-        return SOME_FAILED if pipeline.outcome.failed or left_out else OK
+        return SOME_FAILED if pipeline.outcome.failed else OK
     finally:
         if progress is not None:
             progress.close()
         if pipeline.review is not None:
             pipeline.review.close()
-    outcome.skipped = skipped
-    outcome.failed += left_out
     if args.input_dir is not None and not args.quiet:
-        _say(outcome.summary(args.check))
-    return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK
+        _say(outcome.summary(checks(args)))
+    return SOME_FAILED if outcome.failed or (checks(args) and outcome.changed) else OK
 
 
 def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
@@ -395,17 +418,27 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
     return DoneLog(args.output_dir, digest)
 
 
-def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
-    if jobs is None:
-        return pipeline.run_stream(private_stdin())
+def _execute(
+    args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None, end=None
+) -> Outcome:
+    """Runs the jobs (None: a live stdin stream); `end(stream, outcome)`, if given, writes what
+    the whole run makes (a report document) once every input has been read."""
     stdin = sys.stdin.buffer if sys.stdin is not None else None
     if args.output is None:
-        return pipeline.run_files(jobs, stdin)
+        if jobs is None:
+            outcome = pipeline.run_stream(private_stdin())
+        else:
+            outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(pipeline.shared, outcome)
+        return outcome
     # One output for all inputs: it appears only if every input could be read.
     sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
         outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(sink.stream, outcome)
     except BaseException:
         sink.discard()
         raise
