@@ -74,7 +74,10 @@ class Tree:
             try:  # Arrow's strings are UTF-8; a name that is not cannot travel in a row
                 relative.encode("utf-8")
             except UnicodeEncodeError:
-                found.problems.append(f"{path}: the file name is not UTF-8 (Ray needs it); skipped")
+                shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+                found.problems.append(
+                    f"{shown}: the file name is not UTF-8 (Ray needs it); skipped"
+                )
                 continue
             kept.append(path)
             paths.append(f"{self.base}/{relative}")
