@@ -188,7 +188,7 @@ def correct_parquet(
     _write_parquet(_corrected(rows, engine, concurrency), output_dir)
 
 
-def _line_rows(tree: linerows.Tree, glob, exclude: Iterable[str], markup: str):
+def _line_rows(tree: linerows.Tree, glob: str | Iterable[str], exclude: Iterable[str], markup: str):
     """The line rows of the files to read (None when there are none) and what discovery found."""
     import ray
 
