@@ -35,6 +35,7 @@ from electra_corrector.cli.shared import (
     say,
 )
 from electra_corrector.markup.syntax import SYNTAXES
+from electra_corrector.textio.discovery import pattern_problem
 from electra_corrector.textio.files import TextEncoding, open_output, private_stdin
 
 PROG = "electra-correct"
@@ -209,8 +210,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--output-dir must not be or contain --input-dir (outputs would mix in)")
         given = "--glob" if args.glob else "include"  # --glob replaces the settings' include
         for pattern in args.glob or args.include or []:
-            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                parser.error(f"{given} {pattern}: a pattern inside --input-dir (no '/...' or '..')")
+            if problem := pattern_problem(pattern):
+                parser.error(f"{given} {pattern}: {problem}")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
     if args.interactive:
@@ -323,7 +324,7 @@ def _run(args: argparse.Namespace) -> int:
         _say(str(e))
         return USAGE_ERROR
     done = _done_log(args, corrector)
-    jobs, skipped, outside = _plan(args, done)
+    jobs, skipped, left_out = _plan(args, done)
     color = args.color == "always" or (
         args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
     )
@@ -364,7 +365,6 @@ def _run(args: argparse.Namespace) -> int:
         done=done.record if done else None,
         review=interactive.reviewer(corrector, args.color) if args.interactive else None,
     )
-    left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
     for message in left_out:
         report(message)
     pipeline.outcome.skipped = skipped
@@ -385,17 +385,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
-    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and the
-    files found under --input-dir that lead outside it."""
+    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and a
+    `path: why` line for each input under --input-dir that cannot be read (a failure)."""
     if args.input_dir is not None:
         patterns, exclude = args.glob or args.include or ["*"], args.exclude
         tree = tree_jobs(
             args.input_dir, args.output_dir, patterns, exclude, done if args.resume else None
         )
         if not args.quiet:
-            for path in tree.binary:
-                _say(f"{path}: not text (binary), skipped")
-        return tree.jobs, tree.skipped, tree.outside
+            for note in tree.found.notes():
+                _say(note)
+        return tree.jobs, tree.skipped, tree.found.problems
     names = args.files or ["-"]
     if names == ["-"] and args.output is None:
         return None, 0, []

@@ -16,7 +16,6 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -24,8 +23,8 @@ from electra_corrector.cli.formats import LineOutput, Output
 from electra_corrector.cli.report import Outcome
 from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.markup import masking, syntax
+from electra_corrector.textio import discovery
 from electra_corrector.textio.files import (
-    BOM_ENCODINGS,
     UTF8,
     AtomicFile,
     DirectFile,
@@ -339,8 +338,7 @@ def _log_file(path: Path, flags: int) -> BinaryIO:
 class Tree(NamedTuple):
     jobs: list[Job]
     skipped: int  # outputs already done (--resume)
-    binary: list[Path]  # files that are not text, left alone
-    outside: list[Path]  # files that lead outside the input folder (symlinks), left alone
+    found: discovery.Found  # what discovery left alone or could not read, besides the jobs
 
 
 def tree_jobs(
@@ -350,51 +348,20 @@ def tree_jobs(
     exclude: Iterable[str] = (),
     done: DoneLog | None = None,
 ) -> Tree:
-    """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
+    """Jobs for the files of `input_dir` that discovery selects (textio/discovery.py), mirrored
     under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
-    records as made from the same input and settings are skipped. Hidden files and folders are
-    skipped; an exclude glob matches the path relative to `input_dir` or any one of its parts
-    (`build`, `*.min.md`, `docs/api/*`). Symlinks are followed only inside `input_dir`."""
-    tree = Tree([], 0, [], [])
-    input_root = input_dir.resolve()
-    output_root = output_dir.resolve() if output_dir is not None else None
+    records as made from the same input and settings are skipped."""
+    tree = Tree([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
     finished = done.finished() if done else set()
     if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
         for temp in output_dir.rglob(".*.tmp"):
             if AtomicFile.is_temporary_name(temp.name) and temp.is_file():
                 temp.unlink()
-    paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
-    for path in paths:
+    for path in tree.found.files:
         relative = path.relative_to(input_dir)
-        hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
-        if hidden or any(_excludes(glob, relative) for glob in exclude) or not path.is_file():
-            continue
-        real = path.resolve()
-        if input_root not in real.parents:
-            tree.outside.append(path)
-            continue
-        if output_root and output_root in real.parents:  # an output folder inside: never read
-            continue
-        if _is_binary(path):
-            tree.binary.append(path)
-            continue
         target = output_dir / relative if output_dir is not None else None
         if done and target.is_file() and done.key(target, path.stat()) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
         tree.jobs.append(Job(path, target, output_dir))
     return tree
-
-
-def _excludes(glob: str, relative: Path) -> bool:
-    return fnmatch(relative.as_posix(), glob) or any(fnmatch(part, glob) for part in relative.parts)
-
-
-def _is_binary(path: Path) -> bool:
-    """A NUL byte in the first 8 KiB, as git and grep judge, unless a UTF-16 BOM explains it."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(8192)
-    except OSError:
-        return False  # the reader reports it
-    return b"\0" in head and not any(head.startswith(e.bom) for e in BOM_ENCODINGS)
