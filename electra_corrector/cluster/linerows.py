@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from electra_corrector.markup import syntax
-from electra_corrector.markup.masking import Span
+from electra_corrector.markup.masking import Range
 from electra_corrector.textio.discovery import Found, discover, excluded, matches
 from electra_corrector.textio.files import (
     UTF8,
@@ -200,7 +200,7 @@ def read_lines(batch, tree: Tree, markup: str = "auto"):
         )
 
 
-def protected(batch) -> list[list[Span]]:
+def protected(batch) -> list[list[Range]]:
     """The protected spans of each row of `batch` (none where it has no such column)."""
     if "protected" not in batch.column_names:
         return [[]] * batch.num_rows
