@@ -3,11 +3,13 @@
 not in the confusion table   the candidate filter would never let the right character stand
                              for the wrong one (with the filter off, every edit passes)
 not flagged                  no substitute was proposed there: the discriminator's probability
-                             was under the threshold (or no plausible substitute was left)
+                             was under the threshold and the language model did not flag it
+                             (lm_flag), or no plausible substitute was left
 not among the candidates     substitutes were proposed there, but not the right one
 rejected by the accept rule  the right one was proposed, and the accept rule turned it down
                              (or another substitute won the position)
-accepted                     the corrected text has the right character there
+accepted                     the corrected text has the right character there (counted first:
+                             with a second pass, the first pass's proposals may lack it)
 """
 
 from __future__ import annotations
@@ -87,7 +89,9 @@ def funnel(
         for offset, (wrong, right) in enumerate(zip(source, target, strict=True)):
             if wrong == right:
                 continue
-            if not plausible(wrong, right):
+            if predicted[offset] == right:  # a second pass may fix what the first did not see
+                stage = STAGES[4]
+            elif not plausible(wrong, right):
                 stage = STAGES[0]
             elif offset not in proposed:
                 stage = STAGES[1]
