@@ -13,7 +13,7 @@ from electra_corrector.engine.confusion import ConfusionTable
 from electra_corrector.engine.corrector import merge_passes
 from electra_corrector.engine.detection import ContextFlags
 from electra_corrector.engine.options import CorrectorOptions
-from electra_corrector.engine.result import Correction, Edit, Evidence
+from electra_corrector.engine.result import Correction, Edit, Evidence, Proposal
 from electra_corrector.knowledge.charlm import CharNgrams, char_ids, windows
 from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
@@ -151,3 +151,13 @@ def test_merging_passes_undoes_changes_and_agrees():
     assert agreed.text == source and agreed.edits == ()
     kept = Correction("子乙寅丁", "子乙寅辰", (_edit(3, "丁", "辰"),))
     assert merge_passes(first, kept, "agree") == first
+
+
+def test_the_funnel_counts_an_edit_the_second_pass_made_as_accepted():
+    from electra_corrector.evaluation.funnel import funnel
+
+    pairs = [("好彭唷", "好朋友")]
+    first_pass = [[Proposal(2, "唷", "友", probability=0.9, gain=1.0, score=0.5)]]
+    counts = funnel(pairs, first_pass, ["好朋友"], lambda w, r: True).counts
+    assert counts["accepted"] == 2 and counts["not flagged"] == 0
+    assert funnel(pairs, first_pass, ["好彭友"], lambda w, r: True).counts["not flagged"] == 1

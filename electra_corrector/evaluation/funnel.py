@@ -8,8 +8,9 @@ not flagged                  no substitute was proposed there: the discriminator
 not among the candidates     substitutes were proposed there, but not the right one
 rejected by the accept rule  the right one was proposed, and the accept rule turned it down
                              (or another substitute won the position)
-accepted                     the corrected text has the right character there (counted first:
-                             with a second pass, the first pass's proposals may lack it)
+accepted                     the corrected text has the right character there (counted before
+                             the stages between: a second pass may fix what the first's
+                             proposals lack)
 """
 
 from __future__ import annotations
@@ -89,10 +90,10 @@ def funnel(
         for offset, (wrong, right) in enumerate(zip(source, target, strict=True)):
             if wrong == right:
                 continue
-            if predicted[offset] == right:  # a second pass may fix what the first did not see
-                stage = STAGES[4]
-            elif not plausible(wrong, right):
+            if not plausible(wrong, right):
                 stage = STAGES[0]
+            elif predicted[offset] == right:  # a second pass may fix what the first did not see
+                stage = STAGES[4]
             elif offset not in proposed:
                 stage = STAGES[1]
             elif right not in proposed[offset]:
