@@ -27,12 +27,15 @@ import numpy as np
 GRID = {
     "threshold": [0.02, 0.05, 0.1],
     "min_gain": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 14.0, 16.0],
-    "detection_weight": [0.5, 0.75, 1.0, 1.5],
+    "detection_weight": [0.5, 0.75, 1.0, 1.5, 2.0],
     "lm_weight": [0.5, 0.7, 1.0, 1.3, 1.6, 2.0],
-    "word_weight": [0.0, 0.15, 0.3, 0.5],
+    "word_weight": [0.0, 0.15, 0.3, 0.5, 0.7],
     "frequency_weight": [0.5, 1.0, 1.5, 2.0, 2.5],
     "max_lm_loss": [None, 2.0, 0.0],
+    "lm_flag": [None],
 }
+# Tried by --vary lm_flag: the language model's own detection (CorrectorOptions.lm_flag).
+LM_FLAGS = [None, 3.0, 6.0, 9.0, 12.0, 16.0]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -51,6 +54,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="keep the proposals here, keyed by the weights, and reuse them (same dev set only)",
+    )
+    p.add_argument(
+        "--vary",
+        default=None,
+        help="comma-separated settings to tune (default: all of the grid); the others keep the "
+        "model's values. lm_flag is tried only when named here",
     )
     p.add_argument("--save", action="store_true", help="write the choice to corrector_config.json")
     return p.parse_args(argv)
@@ -79,6 +88,7 @@ class Proposals:
         self.lm = np.array([p.lm for _, p in rows])
         self.words = np.array([p.words for _, p in rows])
         self.frequency = np.array([p.frequency for _, p in rows])
+        self.rise = self.lm - self.frequency  # what lm_flag compares
         self.right = np.array([targets[i][p.offset] == p.right for i, p in rows], dtype=bool)
         position = np.array([i * 1_000_000 + p.offset for i, p in rows], dtype=np.int64)
         self.starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
@@ -96,7 +106,10 @@ class Proposals:
             + s["word_weight"] * self.words
             - s["frequency_weight"] * self.frequency
         )
-        ok = (self.probability > s["threshold"]) & (value > s["min_gain"])
+        flagged = self.probability > s["threshold"]
+        if s["lm_flag"] is not None:
+            flagged |= self.rise > s["lm_flag"]
+        ok = flagged & (value > s["min_gain"])
         if s["max_lm_loss"] is not None:
             ok &= self.lm >= -s["max_lm_loss"]
         value = np.where(ok, value, -np.inf)
@@ -154,11 +167,26 @@ def main(argv=None) -> dict:
     which = np.array([k for k, d in enumerate(data.values()) for _ in d.pairs])
     names = list(data)
     base = CorrectorOptions.load(args.model)
+    grid = dict(GRID)
+    if args.vary:
+        names_varied = args.vary.split(",")
+        unknown = set(names_varied) - set(grid)
+        if unknown:
+            raise SystemExit(f"tune.py: --vary names no setting of the grid: {sorted(unknown)}")
+        if "lm_flag" in names_varied:
+            grid["lm_flag"] = LM_FLAGS
+        grid = {k: v if k in names_varied else [getattr(base, k)] for k, v in grid.items()}
+    if args.no_knowledge:
+        grid.update(lm_weight=[0.0], word_weight=[0.0], frequency_weight=[0.0], max_lm_loss=[None])
+        grid.update(min_gain=[x / 2 for x in range(-4, 11)], detection_weight=[0, 0.5, 0.75, 1])
+        grid.update(lm_flag=[None])
+    lm_flags = [x for x in grid["lm_flag"] if x is not None]
     corrector = Corrector(
         model=str(args.model),
         batch_size=args.batch_size,
         options=base.updated(
-            threshold=min(GRID["threshold"]),
+            threshold=min(grid["threshold"]),
+            lm_flag=min(lm_flags) if lm_flags else None,
             candidates=args.candidates,
             word_knowledge=not args.no_knowledge,
         ),
@@ -166,7 +194,9 @@ def main(argv=None) -> dict:
     started = time.time()
     # Keyed by the weights themselves: a folder name says nothing about what is in it now.
     digest = weights_digest(resolve(str(args.model)))
-    name = f"{digest}-{corrector.precision}-{args.candidates}-{not args.no_knowledge}.pkl"
+    low = corrector.options
+    name = f"{digest}-{corrector.precision}-{args.candidates}-{not args.no_knowledge}"
+    name += f"-{low.threshold}-{low.lm_flag}.pkl"
     cache = args.cache / name if args.cache else None
     if cache and cache.is_file():
         found = pickle.loads(cache.read_bytes())
@@ -178,10 +208,6 @@ def main(argv=None) -> dict:
     print(f"proposals for {len(sources)} sentences in {time.time() - started:.0f}s", flush=True)
     table = Proposals(sources, targets, found, corrector.options.min_context)
 
-    grid = dict(GRID)
-    if args.no_knowledge:
-        grid.update(lm_weight=[0.0], word_weight=[0.0], frequency_weight=[0.0], max_lm_loss=[None])
-        grid.update(min_gain=[x / 2 for x in range(-4, 11)], detection_weight=[0, 0.5, 0.75, 1])
     file_scores = FileScores(table.gold, which, len(names))
     clean_files = np.array([name.startswith("clean_") for name in names])
     best = None

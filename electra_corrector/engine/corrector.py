@@ -15,7 +15,7 @@ from electra_corrector.engine.confusion import (
     default_table,
     read_typo_counts,
 )
-from electra_corrector.engine.detection import flag, pad, replaced_probabilities
+from electra_corrector.engine.detection import ContextFlags, flag, pad, replaced_probabilities
 from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.invariants import violation
 from electra_corrector.engine.options import CorrectorOptions
@@ -111,6 +111,8 @@ class Corrector:
             table,
             read_typo_counts(typos) if typos and typos.is_file() else None,
         )
+        use_lm = self._knowledge and self.options.lm_flag is not None
+        self._context_flags = ContextFlags(table, self._knowledge.ngrams) if use_lm else None
         self._pad_id = tokenizer.pad_token_id
         self._mask_id = tokenizer.mask_token_id
 
@@ -119,7 +121,27 @@ class Corrector:
 
     def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
         texts = _text_list(texts)
-        return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
+        return self.decide(texts, self.propose(texts))
+
+    def decide(
+        self,
+        texts: list[str],
+        proposals: list[list[Proposal]],
+        options: CorrectorOptions | None = None,
+    ) -> list[Correction]:
+        """apply() to each text and its proposals (propose's), and then the second pass that
+        `options` (default: this corrector's) may ask for: correct_batch less the proposing.
+        The second pass proposes at this corrector's settings, as propose() does."""
+        options = options or self.options
+        done = [self.apply(t, found, options) for t, found in zip(texts, proposals, strict=True)]
+        again = [k for k, c in enumerate(done) if c.edits] if options.second_pass != "off" else []
+        if again:
+            found = self.propose([done[k].text for k in again])
+            for k, more in zip(again, found, strict=True):
+                second = self.apply(done[k].text, more, options)
+                merged = merge_passes(done[k], second, options.second_pass, options.max_edits)
+                done[k] = self._checked(merged)
+        return done
 
     def plausible(self, wrong: str, right: str) -> bool:
         """Whether the candidate filter lets `right` stand for `wrong` (the confusion table with
@@ -176,6 +198,11 @@ class Corrector:
         ids, mask = pad(spans, self._pad_id, self.device)
         probs = replaced_probabilities(self.models.discriminator, ids, mask)
         flags = flag(spans, probs, self.options.threshold)
+        if self._context_flags:
+            more = self._context_flags.flag(
+                spans, texts, probs, self.options.threshold, self.options.lm_flag
+            )
+            flags = sorted(flags + more)
         if not flags:
             return
         rows = sorted({row for row, _, _ in flags})
@@ -206,10 +233,10 @@ class Corrector:
     ) -> Correction:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
-        Only the accept rule's settings act here (threshold, min_gain, detection_weight,
-        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits,
-        min_context); the rest (top_k, candidates, use_confusion, confusions, typo_prior, ...)
-        shaped the proposals.
+        Only the accept rule's settings act here (threshold, lm_flag, min_gain,
+        detection_weight, lm_weight, word_weight, frequency_weight, max_lm_loss, protect,
+        max_edits, min_context); second_pass acts in decide(); the rest (top_k, candidates,
+        use_confusion, confusions, typo_prior, ...) shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
@@ -231,14 +258,36 @@ class Corrector:
         if options.max_edits:
             chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)
-        result = Correction.applied(source, chosen)
+        return self._checked(Correction.applied(source, chosen))
+
+    @staticmethod
+    def _checked(result: Correction) -> Correction:
+        """`result`, or the source unchanged if the correction fails a safety check."""
         problem = violation(result.source, result.text, result.edits)
         if problem:
             log.warning(
                 "kept a sentence unchanged because its correction failed a check: %s", problem
             )
-            return Correction(source, source, ())
+            return Correction(result.source, result.source, ())
         return result
+
+
+def merge_passes(
+    first: Correction, second: Correction, mode: str, max_edits: int = 0
+) -> Correction:
+    """The edits of two passes over one source (`second` corrects `first.text`), as `mode`
+    (CorrectorOptions.second_pass) combines them, each edit relative to the source."""
+    source = first.source
+    redone = {e.offset: e for e in second.edits}
+    if mode == "agree":
+        edits = [e for e in first.edits if e.offset not in redone]
+    else:  # "take": where the second pass edited, its edit stands (an undo leaves no edit)
+        kept = {e.offset: e for e in first.edits}
+        kept.update((o, e._replace(wrong=source[o])) for o, e in redone.items())
+        edits = [e for o, e in sorted(kept.items()) if e.right != source[o]]
+    if max_edits and len(edits) > max_edits:  # the most confident, as apply() keeps them
+        edits = sorted(sorted(edits, key=lambda e: -e.score)[:max_edits], key=lambda e: e.offset)
+    return Correction.applied(source, edits)
 
 
 def has_context(text: str, needed: int) -> bool:

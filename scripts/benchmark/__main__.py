@@ -31,6 +31,7 @@ passes; the baseline gets one pass):
             pypinyin calls per flagged character, plus a 2.95 GB kenlm model loaded on first
             use), so the real pycorrector is slower than this baseline. As in pycorrector, the
             discriminator stays on the CPU and only the pipeline goes to --device.
+  variant   the engine with --variant's settings changed (e.g. a new rule's cost).
   floor     the engine's own spans (same batches, sorted by length), padded in advance; timed
             are only the discriminator forward, the threshold, and the generator's encoder over
             the rows that hold a flag, up to its output layer's input at the flagged positions
@@ -118,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also time each engine without word knowledge, alternated with it",
     )
+    parser.add_argument(
+        "--variant",
+        nargs="+",
+        metavar="NAME=VALUE",
+        default=[],
+        help="also time each engine with these settings changed (values in JSON, e.g. "
+        "lm_flag=12 second_pass=take), alternated with it",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-startup", action="store_true", help="no start-up timings")
     parser.add_argument("--corpus-mb", type=float, default=0, metavar="N", help="default: off")
@@ -145,7 +154,23 @@ def make_config(args: argparse.Namespace, sentences: list[str], model: str | Non
         "repeats": args.repeats,
         "precision": "fp32",
         "sentences": sentences,
+        "variant": parse_variant(args.variant),
+        "variant_text": " ".join(args.variant),
     }
+
+
+def parse_variant(items: list[str]) -> dict:
+    """--variant's NAME=VALUE items as settings, each value read as JSON (a bare word as text)."""
+    variant = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or name not in CorrectorOptions.__dataclass_fields__:
+            raise SystemExit(f"benchmark: --variant wants NAME=VALUE of a setting, got {item!r}")
+        try:
+            variant[name] = json.loads(text)
+        except json.JSONDecodeError:
+            variant[name] = text
+    return variant
 
 
 def shape_config(shape: str, args: argparse.Namespace, sentences: list[str], tmp: Path) -> dict:
@@ -186,6 +211,8 @@ def measure_model(cfg: dict, args: argparse.Namespace, tmp: Path) -> dict:
         flush=True,
     )
     settings = ("engine", "blind", "floor") if args.word_knowledge_cost else ("engine", "floor")
+    if args.variant:
+        settings = ("engine", "variant", *settings[1:])
     jobs = [(setting, p) for p in args.precisions for setting in settings]
     results: dict[str, dict] = {}
     for round_ in range(args.rounds):
