@@ -7,6 +7,9 @@ the spans of each line that must not be edited (see masking.py). When in doubt, 
 missed correction costs less than a changed code sample. Not recognised: a code span or link that
 continues onto the next line, and bare URLs with non-ASCII characters (write them as
 [text](url) or <url>, whose targets are protected whole).
+
+Source code (code.py) and inline ignores (ignores.py) are span sources of their own, combined
+with these by scanner().
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.engine.protect import RunPattern
+from electra_corrector.markup import code, ignores
 from electra_corrector.markup.masking import Span
 
-SYNTAXES = ("auto", "text", "markdown", "rst")
+SYNTAXES = ("auto", "text", "markdown", "rst", code.CODE)  # or the name of a Pygments lexer
+_OWN = ("text", "markdown", "rst")
 _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "rst"}
 
 Scanner = Callable[[str], list[Span]]  # a line without its ending -> its protected spans
@@ -30,27 +35,39 @@ _TRAILING = ".,;:!?'\")"  # sentence punctuation right after a URL is not part o
 
 
 def syntax_of(name: str | None, choice: str = "auto") -> str:
-    """The syntax to scan a file with: `choice`, or for "auto" the one its extension names."""
+    """The syntax to scan a file with: `choice`, or for "auto" the one its file name names: one
+    of _OWN, or a Pygments lexer's name for source code ("code" guesses from the text)."""
+    if choice == code.CODE and name:
+        return code.lexer_for_file(name, markup_too=True) or code.CODE
     if choice != "auto":
         return choice
-    return _EXTENSIONS.get(PurePath(name).suffix.lower(), "text") if name else "text"
+    if not name:
+        return "text"
+    return _EXTENSIONS.get(PurePath(name).suffix.lower()) or code.lexer_for_file(name) or "text"
 
 
-def scanner(syntax: str) -> Scanner | None:
-    """A fresh scanner for one document, or None for plain text (nothing protected)."""
+def whole_document(syntax: str) -> bool:
+    """Whether the scanner needs all lines of a document up front (a lexer does)."""
+    return syntax not in _OWN
+
+
+def scanner(syntax: str, lines: list[str] | None = None) -> Scanner:
+    """A fresh scanner for one document; for source code (whole_document), `lines` are all of
+    its lines without their endings, to be scanned again one by one in order."""
+    if whole_document(syntax):
+        return code.CodeScanner(lines or [], syntax).line
     if syntax == "markdown":
-        return _Markdown().line
+        return ignores.ignoring(_Markdown().line)
     if syntax == "rst":
-        return _Rst().line
-    return None
+        return ignores.ignoring(_Rst().line)
+    return ignores.ignoring(None)
 
 
 def protected_spans(document: str, syntax: str) -> list[Span]:
     """The spans of a whole document (offsets into `document`) that must not be edited."""
-    scan, spans, start = scanner(syntax), [], 0
-    if scan is None:
-        return []
-    for line in document.splitlines(keepends=True):
+    lines = document.splitlines(keepends=True)
+    scan, spans, start = scanner(syntax, [line.rstrip("\r\n") for line in lines]), [], 0
+    for line in lines:
         body = line.rstrip("\r\n")
         spans += [(start + a, start + b) for a, b in scan(body)]
         start += len(line)
