@@ -140,6 +140,8 @@ def _prose(document: str, lexer_name: str) -> tuple[list[Span], list[Span]]:
 
 
 def _enough(text: str) -> bool:
+    if text.isascii():  # most strings of most code: no Chinese at all, at no cost
+        return False
     return next(islice(filter(is_cjk, text), MIN_CJK - 1, None), None) is not None
 
 
