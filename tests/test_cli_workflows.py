@@ -332,13 +332,17 @@ def test_pre_commit_hook_fails_on_a_typo_passes_clean_text_and_fixes_on_request(
     configure()
     (repo / "clean.md").write_text(CLEAN, encoding="utf-8")
     (repo / "dirty.md").write_text(DIRTY, encoding="utf-8")
-    (repo / "script.py").write_text(f'print("{DIRTY.strip()}")\n', encoding="utf-8")
-    passed = pre_commit("clean.md", "script.py")  # .py is not among the hook's file types
+    # Python is checked too, but only its comments and strings: a name is no typo.
+    (repo / "names.py").write_text("朋唷 = 1  # 今天天气很好\n", encoding="utf-8")
+    (repo / "script.py").write_text('print("我跟我朋唷打算去法国玩儿。")\n', encoding="utf-8")
+    (repo / "script.js").write_text("// 我跟我朋唷打算去法国玩儿。\n", encoding="utf-8")
+    passed = pre_commit("clean.md", "names.py", "script.js")  # .js is not among its types
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
-    failed = pre_commit("clean.md", "dirty.md")
+    failed = pre_commit("clean.md", "dirty.md", "script.py")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "dirty.md:2:5: 唷 -> 友" in failed.stdout and "clean.md" not in failed.stdout
+    assert "script.py:1:12: 唷 -> 友" in failed.stdout
     assert (repo / "dirty.md").read_text(encoding="utf-8") == DIRTY
 
     configure("--in-place")

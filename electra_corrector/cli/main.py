@@ -34,6 +34,7 @@ from electra_corrector.cli.shared import (
     load_corrector,
     say,
 )
+from electra_corrector.markup.code import is_lexer
 from electra_corrector.markup.syntax import SYNTAXES
 from electra_corrector.textio.discovery import pattern_problem
 from electra_corrector.textio.files import TextEncoding, open_output, private_stdin
@@ -83,6 +84,15 @@ def _encoding(name: str) -> TextEncoding:
         return TextEncoding.named(name)
     except LookupError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _syntax(name: str) -> str:
+    if name in SYNTAXES or is_lexer(name):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"unknown syntax {name!r}: {', '.join(SYNTAXES)}, or a language Pygments knows "
+        "(python, js, go, yaml, ...)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,10 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     text = parser.add_argument_group("what may change")
     text.add_argument(
         "--syntax",
-        choices=SYNTAXES,
+        type=_syntax,
         default="auto",
-        help="markdown and rst never edit code, link targets, URLs or HTML tags (default auto: "
-        "by extension, .md and .rst)",
+        metavar="SYNTAX",
+        help="markdown and rst never edit code, link targets, URLs or HTML tags; code (or a "
+        "language: python, js, go, yaml, ...) edits only comments and strings (default auto: "
+        "by file name: .md, .rst, source code; the rest is text)",
     )
     parser.add_argument(
         "--config", type=Path, metavar="FILE", help="settings from FILE, not the nearest one"

@@ -48,7 +48,7 @@ class Job:
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
-    scan: syntax.Scanner | None = field(default=None, init=False)
+    syntax: str = field(default="text", init=False)
     input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit
@@ -65,6 +65,7 @@ class _Line(NamedTuple):
     ending: str
     size: int  # bytes it took in the input, for the progress bar
     protected: list  # spans of `body` that must not be edited (masking.Range)
+    pieces: list | None  # source code: the spans of `body` corrected, each alone; None: all of it
 
 
 class _End(NamedTuple):
@@ -84,7 +85,9 @@ class Pipeline:
     `input_encoding` None detects each input's (textio.LineReader); `output_encoding` None writes
     each output in its input's encoding (`utf8_output`: UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
-    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
+    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped;
+    in source code only comments and strings are corrected, each on its own. Source files are
+    read whole before their first line is corrected (a lexer needs all of it); the rest stream.
     `stdin_name` is the name standard input is shown and scanned under.
     `review` (--interactive) gets each line's correction that has edits, with the engine's
     proposals behind it, and returns what is written instead; an exception it raises stops the
@@ -157,12 +160,17 @@ class Pipeline:
                         job.input_stat = os.fstat(stream.fileno())
                     job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
-                    before = 0
-                    for text in reader:
-                        body, ending = split_line_ending(text)
-                        size, before = reader.bytes_read - before, reader.bytes_read
-                        protected = job.scan(body) if job.scan else []
-                        yield _Line(job, reader.line_number, body, ending, size, protected)
+                    lines = _lines(reader)
+                    code = syntax.whole_document(job.syntax)
+                    if code:
+                        lines = list(lines)
+                        scan = syntax.scanner(job.syntax, [line[1] for line in lines])
+                    else:
+                        scan = syntax.scanner(job.syntax)
+                    for number, body, ending, size in lines:
+                        protected = scan(body)
+                        pieces = masking.pieces(body, protected) if code else None
+                        yield _Line(job, number, body, ending, size, protected, pieces)
             except (OSError, TextError) as e:
                 yield _End(job, _describe(e))
             else:
@@ -180,18 +188,35 @@ class Pipeline:
         stream = job.sink.stream if job.sink else self.shared
         reader, name = job.reader, self._name(job)
         job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
-        job.scan = syntax.scanner(syntax.syntax_of(name, self.markup))
+        job.syntax = syntax.syntax_of(name, self.markup)
 
     def _name(self, job: Job) -> str | None:
         return self.stdin_name if job.source is None else str(job.source)
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        results = self._correct([line.body for line in lines])
-        corrected = {
-            id(line): (masking.outside(c, line.protected) if line.protected else c, found)
-            for line, (c, found) in zip(lines, results, strict=True)
-        }
+        texts = []
+        for line in lines:
+            texts += (
+                [line.body] if line.pieces is None else [line.body[a:b] for a, b in line.pieces]
+            )
+        results = iter(self._correct(texts))
+        corrected = {}
+        for line in lines:
+            if line.pieces is None:
+                c, found = next(results)
+                c = masking.outside(c, line.protected) if line.protected else c
+            else:  # source code: each piece was corrected alone; its offsets move into the line
+                parts = [next(results) for _ in line.pieces]
+                c = masking.spliced(line.body, line.pieces, [c for c, _ in parts])
+                found = None
+                if self.review is not None:
+                    found = [
+                        p._replace(offset=p.offset + start)
+                        for (start, _), (_, proposals) in zip(line.pieces, parts, strict=True)
+                        for p in proposals
+                    ]
+            corrected[id(line)] = (c, found)
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
@@ -251,6 +276,15 @@ class Pipeline:
         self._unfinished.remove(job)
         self.outcome.failed.append(f"{job.label}: {message}")
         self.report(self.outcome.failed[-1])
+
+
+def _lines(reader: LineReader) -> Iterator[tuple[int, str, str, int]]:
+    """(number, body, ending, bytes it took) of each line `reader` reads."""
+    before = 0
+    for text in reader:
+        body, ending = split_line_ending(text)
+        size, before = reader.bytes_read - before, reader.bytes_read
+        yield reader.line_number, body, ending, size
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:

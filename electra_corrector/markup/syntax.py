@@ -8,6 +8,9 @@ missed correction costs less than a changed code sample. Code is found inside li
 block quotes, nested in any order, and a lone CR ends a line as LF does. URLs and e-mail
 addresses are found as the engine finds them (engine/protect.py). Not recognised: a code span
 or link that continues onto the next line.
+
+Source code (code.py) and inline ignores (ignores.py) are span sources of their own, combined
+with these by scanner().
 """
 
 from __future__ import annotations
@@ -17,28 +20,43 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.engine.protect import RunPattern, address_ranges
+from electra_corrector.markup import code, ignores
 from electra_corrector.markup.masking import Range
 
-SYNTAXES = ("auto", "text", "markdown", "rst")
+SYNTAXES = ("auto", "text", "markdown", "rst", code.CODE)  # or the name of a Pygments lexer
+_OWN = ("text", "markdown", "rst")
 _EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "rst"}
 
 Scanner = Callable[[str], list[Range]]  # a line without its ending -> its protected spans
 
 
 def syntax_of(name: str | None, choice: str = "auto") -> str:
-    """The syntax to scan a file with: `choice`, or for "auto" the one its extension names."""
+    """The syntax to scan a file with: `choice`, or for "auto" the one its file name names: one
+    of _OWN, or a Pygments lexer's name for source code ("code" guesses from the text)."""
+    if choice == code.CODE and name:
+        return code.lexer_for_file(name, markup_too=True) or code.CODE
     if choice != "auto":
         return choice
-    return _EXTENSIONS.get(PurePath(name).suffix.lower(), "text") if name else "text"
+    if not name:
+        return "text"
+    return _EXTENSIONS.get(PurePath(name).suffix.lower()) or code.lexer_for_file(name) or "text"
 
 
-def scanner(syntax: str) -> Scanner | None:
-    """A fresh scanner for one document, or None for plain text (nothing protected)."""
+def whole_document(syntax: str) -> bool:
+    """Whether the scanner needs all lines of a document up front (a lexer does)."""
+    return syntax not in _OWN
+
+
+def scanner(syntax: str, lines: list[str] | None = None) -> Scanner:
+    """A fresh scanner for one document; for source code (whole_document), `lines` are all of
+    its lines without their endings, to be scanned again one by one in order."""
+    if whole_document(syntax):
+        return code.CodeScanner(lines or [], syntax).line
     if syntax == "markdown":
-        return _each_line(_Markdown().line)
+        return ignores.ignoring(_each_line(_Markdown().line))
     if syntax == "rst":
-        return _each_line(_Rst().line)
-    return None
+        return ignores.ignoring(_each_line(_Rst().line))
+    return ignores.ignoring(None)
 
 
 def _each_line(scan: Scanner) -> Scanner:
@@ -59,10 +77,9 @@ def _each_line(scan: Scanner) -> Scanner:
 
 def protected_ranges(document: str, syntax: str) -> list[Range]:
     """The spans of a whole document (offsets into `document`) that must not be edited."""
-    scan, spans, start = scanner(syntax), [], 0
-    if scan is None:
-        return []
-    for line in document.splitlines(keepends=True):
+    lines = document.splitlines(keepends=True)
+    scan, spans, start = scanner(syntax, [line.rstrip("\r\n") for line in lines]), [], 0
+    for line in lines:
         body = line.rstrip("\r\n")
         spans += [(start + a, start + b) for a, b in scan(body)]
         start += len(line)
