@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.markup.syntax import protected_spans, syntax_of
+from electra_corrector.markup.syntax import protected_ranges, syntax_of
 from tests.test_cli_workflows import report_positions, run
 
 FIXED, KEPT = "①", "②"  # in the files below both stand for the typo 唷; ① must become 友
@@ -18,7 +18,7 @@ FIXED, KEPT = "①", "②"  # in the files below both stand for the typo 唷; �
 def shown(document: str, syntax: str) -> str:
     """The document with each protected character replaced by #."""
     chars = list(document)
-    for start, end in protected_spans(document, syntax):
+    for start, end in protected_ranges(document, syntax):
         for i in range(start, end):
             if chars[i] not in "\r\n":
                 chars[i] = "#"
