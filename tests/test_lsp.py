@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Union
 
 import pytest
 
 pytest_lsp = pytest.importorskip("pytest_lsp")  # the `lsp` extra
 
+import attrs  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.protocol import default_converter  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
@@ -37,7 +37,7 @@ def _converter():
         kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
         return converter.structure(item, kind)
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    converter.register_structure_hook(types.Command | types.CodeAction, command_or_action)
     return converter
 
 
@@ -197,12 +197,15 @@ async def test_a_bad_setting_is_a_message_and_the_server_goes_on(client, workspa
 
 
 @pytest.mark.asyncio
-async def test_shutdown_and_exit_while_the_model_loads():
+async def test_utf32_when_offered_and_shutdown_and_exit_while_the_model_loads():
     client = _recording_client()
     await client.start_io(*SERVER)
+    offers = types.GeneralClientCapabilities(position_encodings=["utf-32", "utf-16"])
     try:
-        result = await client.initialize_session(types.InitializeParams(capabilities=CAPABILITIES))
-        assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
+        result = await client.initialize_session(
+            types.InitializeParams(capabilities=attrs.evolve(CAPABILITIES, general=offers))
+        )
+        assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf32
         await client.shutdown_session()  # shutdown, exit, and the process's end
         assert client._server.returncode == 0
     finally:
