@@ -10,12 +10,12 @@ from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.result import Correction, Edit
 from electra_corrector.knowledge.userdict import ProtectedTerms
 from electra_corrector.markup import masking, syntax
-from electra_corrector.markup.masking import Span
+from electra_corrector.markup.masking import Range
 
 CACHE_LINES = 200_000  # past this many, lines of other documents are forgotten
 
 
-def masked_spans(bodies: Sequence[str], syntax_name: str) -> list[list[Span]]:
+def masked_spans(bodies: Sequence[str], syntax_name: str) -> list[list[Range]]:
     """Each line's spans that must not be edited, the document scanned from its first line as
     the command line scans a file."""
     scan = syntax.scanner(syntax_name)
@@ -35,7 +35,7 @@ class LineChecker:
         """The same corrector and cache (terms are masked after correcting), other terms."""
         return LineChecker(self.corrector, terms, self._cache)
 
-    def todo(self, bodies: Sequence[str], masks: Sequence[list[Span]]) -> list[str]:
+    def todo(self, bodies: Sequence[str], masks: Sequence[list[Range]]) -> list[str]:
         """The distinct lines not corrected yet, leaving out those that cannot change (no CJK
         character outside their masked spans is left)."""
         if len(self._cache) > CACHE_LINES:
@@ -55,7 +55,7 @@ class LineChecker:
         self._cache.update(zip(bodies, corrections, strict=True))
 
     def findings(
-        self, bodies: Sequence[str], masks: Sequence[list[Span]]
+        self, bodies: Sequence[str], masks: Sequence[list[Range]]
     ) -> list[tuple[int, Edit]]:
         """(line index, edit) for every edit the document gets; each line must be done (todo
         returns nothing)."""
@@ -73,7 +73,7 @@ class LineChecker:
         return found
 
 
-def _may_change(body: str, spans: list[Span]) -> bool:
+def _may_change(body: str, spans: list[Range]) -> bool:
     if not spans:
         return any(map(is_cjk, body))
     masked = set()
