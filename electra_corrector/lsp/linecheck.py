@@ -17,9 +17,9 @@ CACHE_LINES = 200_000  # past this many, lines of other documents are forgotten
 
 def masked_spans(bodies: Sequence[str], syntax_name: str) -> list[list[Range]]:
     """Each line's spans that must not be edited, the document scanned from its first line as
-    the command line scans a file."""
-    scan = syntax.scanner(syntax_name)
-    return [scan(body) if scan else [] for body in bodies]
+    the command line scans a file (source code lexed whole: only comments and strings open)."""
+    scan = syntax.scanner(syntax_name, list(bodies))
+    return [scan(body) for body in bodies]
 
 
 class LineChecker:
