@@ -1,9 +1,9 @@
 """The signature line printed with every score: what two people must share to compare numbers.
 
 Like sacrebleu's, it names everything that changes a score and nothing local: the package
-version, the model's name and a short hash of its files (models/fingerprint.py), every decoding setting, the precision,
-the device, the torch and transformers versions, and the data file's name, format and hash. No
-absolute paths, so a signature can be pasted into a paper or an issue.
+version, the model's name and a short hash of its files (models/fingerprint.py), every decoding
+setting, the precision, the device, the torch and transformers versions, and the data file's
+name, format and hash. No absolute paths, so a signature can be pasted into a paper or an issue.
 """
 
 from __future__ import annotations
