@@ -19,7 +19,7 @@ from electra_corrector.models.loading import WEIGHT_FILES, ModelSource, cached_f
 _MODEL_FILES = ("config.json", "vocab.txt")
 
 
-def model_digest(source: ModelSource, length: int = 16) -> str:
+def model_digest(source: ModelSource, length: int = 12) -> str:
     """A short SHA-256 over both models' weights, config.json and vocab.txt (for a hub id, its
     cached copies) and the folder's typo_counts.tsv; "unknown" when the weights are not found."""
     files = []

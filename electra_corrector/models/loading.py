@@ -92,7 +92,10 @@ def cached_file(name: str, filename: str) -> Path | None:
         return folder / filename if (folder / filename).is_file() else None
     from huggingface_hub import try_to_load_from_cache
 
-    cached = try_to_load_from_cache(name, filename)
+    try:
+        cached = try_to_load_from_cache(name, filename)
+    except ValueError:  # not a valid hub id either
+        return None
     return Path(cached) if isinstance(cached, str) else None
 
 
