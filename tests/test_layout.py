@@ -23,7 +23,14 @@ def test_readme_layout_matches_the_tree():
         if p.name != "__init__.py" and p.relative_to(PACKAGE).parts[0] not in DESCRIBED_AS_A_WHOLE
     }
     folders = {f"{p.name}/" for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
-    scripts = {p.name for p in (ROOT / "scripts").iterdir() if p.suffix in (".py", ".sh")}
+    scripts = {
+        p.name
+        for p in (ROOT / "scripts").rglob("*")
+        if p.suffix in (".py", ".sh")
+        and p.name not in ("__main__.py", "__init__.py")
+        and "__pycache__" not in p.parts
+    }
+    scripts |= {f"{p.name}/" for p in (ROOT / "scripts").iterdir() if p.is_dir()} - {"__pycache__/"}
     expected = modules | folders | scripts
     assert expected - named == set(), "in the tree, missing from README's layout"
     stale = {n for n in named - expected if n.endswith((".py", ".sh"))} - {"paths.py"}

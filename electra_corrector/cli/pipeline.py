@@ -17,15 +17,15 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from electra_corrector.cli.formats import LineOutput, Output
 from electra_corrector.cli.report import Outcome
+from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.markup import masking, syntax
+from electra_corrector.textio import discovery
 from electra_corrector.textio.files import (
-    BOM_ENCODINGS,
     UTF8,
     AtomicFile,
     DirectFile,
@@ -65,13 +65,16 @@ class _Line(NamedTuple):
     body: str  # without its line ending: the corrector sees only the sentence
     ending: str
     size: int  # bytes it took in the input, for the progress bar
-    protected: list  # spans of `body` that must not be edited (masking.Span)
+    protected: list  # spans of `body` that must not be edited (masking.Range)
 
 
 class _End(NamedTuple):
     job: Job
     error: str | None  # why the input could not be read through, None when it was
 
+
+# (job, line number, its correction, the proposals behind it) -> the correction to write
+Review = Callable[[Job, int, Correction, list[Proposal]], Correction]
 
 SORT_WINDOW = 8  # batches' worth of lines per correct_batch call when reading files
 
@@ -84,6 +87,9 @@ class Pipeline:
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
     `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
     `stdin_name` is the name standard input is shown and scanned under.
+    `review` (--interactive) gets each line's correction that has edits, with the engine's
+    proposals behind it, and returns what is written instead; an exception it raises stops the
+    run, and outputs not yet complete are discarded.
     """
 
     def __init__(
@@ -101,6 +107,7 @@ class Pipeline:
         stdin_name: str | None = None,
         done: Callable[[Job], None] | None = None,
         temp_tag: Callable[[], str] | None = None,
+        review: Review | None = None,
     ):
         self.corrector = corrector
         self.output = output
@@ -114,6 +121,7 @@ class Pipeline:
         self.stdin_name = stdin_name
         self.done = done  # told of each job whose output is complete
         self.temp_tag = temp_tag  # names the temporary files of a tree's outputs (DoneLog)
+        self.review = review
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -183,16 +191,26 @@ class Pipeline:
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        corrections = self.corrector.correct_batch([line.body for line in lines])
+        results = self._correct([line.body for line in lines])
         corrected = {
-            id(line): masking.outside(c, line.protected) if line.protected else c
-            for line, c in zip(lines, corrections, strict=True)
+            id(line): (masking.outside(c, line.protected) if line.protected else c, found)
+            for line, (c, found) in zip(lines, results, strict=True)
         }
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
             elif id(item) in corrected and not item.job.failed:
-                self._write(item, corrected[id(item)])
+                correction, found = corrected[id(item)]
+                if self.review is not None and correction.edits:
+                    correction = self.review(item.job, item.number, correction, found)
+                self._write(item, correction)
+
+    def _correct(self, texts: list[str]) -> list[tuple[Correction, list[Proposal] | None]]:
+        """Each text's correction, with the proposals behind it when a review will apply some."""
+        if self.review is None:
+            return [(c, None) for c in self.corrector.correct_batch(texts)]
+        found = self.corrector.propose(texts)
+        return [(self.corrector.apply(t, f), f) for t, f in zip(texts, found, strict=True)]
 
     def _write(self, line: _Line, correction) -> None:
         job = line.job
@@ -240,14 +258,16 @@ class Pipeline:
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
-    """Groups items so that each group holds `size` lines (job ends ride along)."""
+    """Groups items so that each group holds `size` lines; a job's end rides with its last
+    line, so that a job is finished (its output committed, its review over) before the next
+    group's model call, where a Ctrl-C would otherwise lose it."""
     batch, lines = [], 0
     for item in items:
-        batch.append(item)
-        lines += isinstance(item, _Line)
-        if lines >= size:
+        if lines >= size and isinstance(item, _Line):
             yield batch
             batch, lines = [], 0
+        batch.append(item)
+        lines += isinstance(item, _Line)
     if batch:
         yield batch
 
@@ -356,8 +376,7 @@ def _log_file(path: Path, flags: int) -> BinaryIO:
 class Tree(NamedTuple):
     jobs: list[Job]
     skipped: int  # outputs already done (--resume)
-    binary: list[Path]  # files that are not text, left alone
-    outside: list[Path]  # files that lead outside the input folder (symlinks), left alone
+    found: discovery.Found  # what discovery left alone or could not read, besides the jobs
 
 
 def tree_jobs(
@@ -367,49 +386,18 @@ def tree_jobs(
     exclude: Iterable[str] = (),
     done: DoneLog | None = None,
 ) -> Tree:
-    """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
+    """Jobs for the files of `input_dir` that discovery selects (textio/discovery.py), mirrored
     under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
-    records as made from the same input and settings are skipped. Hidden files and folders are
-    skipped; an exclude glob matches the path relative to `input_dir` or any one of its parts
-    (`build`, `*.min.md`, `docs/api/*`). Symlinks are followed only inside `input_dir`."""
-    tree = Tree([], 0, [], [])
-    input_root = input_dir.resolve()
-    output_root = output_dir.resolve() if output_dir is not None else None
+    records as made from the same input and settings are skipped."""
+    tree = Tree([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
     finished = done.finished() if done else set()
     if done:  # an interrupted run's temporary files, if it was killed
         done.remove_temporaries()
-    paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
-    for path in paths:
+    for path in tree.found.files:
         relative = path.relative_to(input_dir)
-        hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
-        if hidden or any(_excludes(glob, relative) for glob in exclude) or not path.is_file():
-            continue
-        real = path.resolve()
-        if input_root not in real.parents:
-            tree.outside.append(path)
-            continue
-        if output_root and output_root in real.parents:  # an output folder inside: never read
-            continue
-        if _is_binary(path):
-            tree.binary.append(path)
-            continue
         target = output_dir / relative if output_dir is not None else None
         if done and target.is_file() and done.key(target, path) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
         tree.jobs.append(Job(path, target, output_dir))
     return tree
-
-
-def _excludes(glob: str, relative: Path) -> bool:
-    return fnmatch(relative.as_posix(), glob) or any(fnmatch(part, glob) for part in relative.parts)
-
-
-def _is_binary(path: Path) -> bool:
-    """A NUL byte in the first 8 KiB, as git and grep judge, unless a UTF-16 BOM explains it."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(8192)
-    except OSError:
-        return False  # the reader reports it
-    return b"\0" in head and not any(head.startswith(e.bom) for e in BOM_ENCODINGS)

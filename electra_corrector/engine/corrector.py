@@ -21,7 +21,7 @@ from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.invariants import violation
 from electra_corrector.engine.options import ACCEPT_RULE_FIELDS, CorrectorOptions
 from electra_corrector.engine.precision import convert, float_type, settle
-from electra_corrector.engine.protect import protected_spans
+from electra_corrector.engine.protect import address_offsets
 from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.knowledge.evidence import preload
 from electra_corrector.knowledge.userdict import ProtectedTerms
@@ -243,7 +243,7 @@ class Corrector:
         if proposals:  # URLs and e-mail addresses, and the user's protected terms
             same_terms = options.protect == self.options.protect
             terms = self._protected if same_terms else ProtectedTerms(options.protect)
-            untouchable = protected_spans(source) | terms.positions(source)
+            untouchable = address_offsets(source) | terms.positions(source)
         best: dict[int, tuple[float, Proposal]] = {}
         for p in proposals:
             if p.offset not in untouchable and options.accepts(p.evidence):
@@ -254,13 +254,7 @@ class Corrector:
         if options.max_edits:
             chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)
-        # Slices between edits, not list(source): a 50 MB line must not become 50M objects.
-        pieces, last = [], 0
-        for edit in chosen:
-            pieces += [source[last : edit.offset], edit.right]
-            last = edit.offset + 1
-        pieces.append(source[last:])
-        result = Correction(source, "".join(pieces), tuple(chosen))
+        result = Correction.applied(source, chosen)
         problem = violation(result.source, result.text, result.edits)
         if problem:
             log.warning(

@@ -7,18 +7,13 @@ from collections.abc import Iterable
 
 from electra_corrector.engine.result import Correction
 
-Span = tuple[int, int]  # [start, end) character offsets in a line
+Range = tuple[int, int]  # [start, end) character offsets in a line
 
 
-def outside(correction: Correction, spans: Iterable[Span]) -> Correction:
+def outside(correction: Correction, spans: Iterable[Range]) -> Correction:
     """`correction` without its edits that fall inside any of `spans`; the text follows."""
     spans = list(spans)
     kept = tuple(e for e in correction.edits if not any(a <= e.offset < b for a, b in spans))
     if len(kept) == len(correction.edits):
         return correction
-    pieces, last = [], 0
-    for edit in kept:
-        pieces += [correction.source[last : edit.offset], edit.right]
-        last = edit.offset + 1
-    pieces.append(correction.source[last:])
-    return Correction(correction.source, "".join(pieces), kept)
+    return Correction.applied(correction.source, kept)

@@ -1,4 +1,4 @@
-"""benchmark.py's report: the machine, and markdown tables ready for the README."""
+"""The benchmark's report: the machine, and markdown tables ready for the README."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-from bench_startup import FIRST_LINE_RUNS, HELP_RUNS
+from .startup import FIRST_LINE_RUNS, HELP_RUNS
 
 NAMES = {
     "engine": "electra-correct, batched ({batch_size})",

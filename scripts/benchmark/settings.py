@@ -1,4 +1,4 @@
-"""benchmark.py's timed settings, each run inside its own subprocess (run_child): the engine, the
+"""The benchmark's timed settings, each run inside its own subprocess (run_child): the engine, the
 engine without word knowledge, the bare-forward floor and the pycorrector-style baseline.
 
 Everything goes through the package's public API: Corrector.correct_batch and Corrector.spans,
@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench_baseline import PycorrectorStyle
+from .baseline import PycorrectorStyle
 
 WARMUP_SENTENCES = 8
 
