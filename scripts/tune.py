@@ -53,7 +53,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=None,
-        help="keep the proposals here, keyed by the weights, and reuse them (same dev set only)",
+        help="keep the proposals here, keyed by the model, settings and dev set, and reuse them",
     )
     p.add_argument(
         "--vary",
@@ -157,7 +157,6 @@ def main(argv=None) -> dict:
     from electra_corrector import Corrector
     from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
     from electra_corrector.evaluation.datasets import load_dataset
-    from electra_corrector.models.loading import resolve, weights_digest
     from electra_corrector.textio.files import AtomicFile
 
     files = sorted(args.dev.glob("*.tsv"))
@@ -192,11 +191,10 @@ def main(argv=None) -> dict:
         ),
     )
     started = time.time()
-    # Keyed by the weights themselves: a folder name says nothing about what is in it now.
-    digest = weights_digest(resolve(str(args.model)))
-    low = corrector.options
-    name = f"{digest}-{corrector.precision}-{args.candidates}-{not args.no_knowledge}"
-    name += f"-{low.threshold}-{low.lm_flag}.pkl"
+    # Keyed by the model's files themselves (a folder name says nothing about what is in it
+    # now) and what shapes the proposals; the accept rule, which the grid varies, is left out.
+    dev = {name: d.sha1 for name, d in data.items()}
+    name = f"{corrector.fingerprint(proposals_only=True, dev=dev)}.pkl"
     cache = args.cache / name if args.cache else None
     if cache and cache.is_file():
         found = pickle.loads(cache.read_bytes())
@@ -268,7 +266,7 @@ def main(argv=None) -> dict:
         saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         extra = {k: v for k, v in saved.items() if k not in CorrectorOptions.__dataclass_fields__}
         extra["tuned"] = {
-            "dev": {name: d.sha1 for name, d in data.items()},
+            "dev": dev,
             "max_clean": args.max_clean,
             "max_fpr": args.max_fpr,
             "chosen": {**setting, "candidates": args.candidates},

@@ -6,8 +6,6 @@ Nothing here imports torch or transformers at start-up, so --help and --version 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import signal
 import sys
@@ -274,6 +272,11 @@ STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:  # relative paths and the settings search need it
+        os.getcwd()
+    except OSError as e:
+        _say(f"cannot use the working folder (was it deleted?): {e.strerror}")
+        return USAGE_ERROR
     try:
         if args.config is not None:
             found = (args.config, config.read(args.config) or {})
@@ -375,6 +378,7 @@ def _run(args: argparse.Namespace) -> int:
         markup=args.syntax,
         stdin_name=args.stdin_filename,
         done=done.record if done else None,
+        temp_tag=done.temp_tag if done else None,
         review=interactive.reviewer(corrector, args.color) if args.interactive else None,
     )
     for message in left_out:
@@ -419,15 +423,15 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
     """For a tree run: the record of finished outputs, keyed by everything that shapes them."""
     if args.output_dir is None:
         return None
-    from dataclasses import asdict
-
-    settings = [__version__, corrector.model_id, corrector.precision, asdict(corrector.options)]
-    settings.append(args.format)
-    if args.interactive:  # reviewed outputs are not what a plain run makes, nor the other way
-        settings.append("interactive")
-    settings += [str(args.input_encoding), str(args.output_encoding), args.syntax]
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
-    return DoneLog(args.output_dir, digest)
+    run = corrector.fingerprint(
+        format=args.format,
+        # reviewed outputs are not what a plain run makes, nor the other way round
+        interactive=args.interactive,
+        input_encoding=str(args.input_encoding),
+        output_encoding=str(args.output_encoding),
+        syntax=args.syntax,
+    )
+    return DoneLog(args.output_dir, run)
 
 
 def _execute(

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import json
 import os
+import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -108,6 +109,7 @@ class Pipeline:
         markup: str = "auto",
         stdin_name: str | None = None,
         done: Callable[[Job], None] | None = None,
+        temp_tag: Callable[[], str] | None = None,
         review: Review | None = None,
     ):
         self.corrector = corrector
@@ -121,6 +123,7 @@ class Pipeline:
         self.markup = markup
         self.stdin_name = stdin_name
         self.done = done  # told of each job whose output is complete
+        self.temp_tag = temp_tag  # names the temporary files of a tree's outputs (DoneLog)
         self.review = review
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
@@ -180,7 +183,8 @@ class Pipeline:
         if job.output is not None:
             try:
                 if job.tree is not None:
-                    job.sink = open_tree_output(job.tree, job.output.relative_to(job.tree))
+                    tag = self.temp_tag() if self.temp_tag else "t"
+                    job.sink = open_tree_output(job.tree, job.output.relative_to(job.tree), tag)
                 else:
                     job.sink = open_output(job.output)
             except OSError as e:
@@ -316,47 +320,81 @@ def _describe(error: Exception) -> str:
 
 
 class DoneLog:
-    """What made each output of a tree run, as black's cache does: the input's size and mtime
-    and the run's settings, one JSON line per finished output, in a file in the output folder.
+    """What made each output of a tree run, as black's cache does: the input's path, size and
+    mtime and the run's fingerprint, one JSON line per finished output, in a file in the output
+    folder; and a line per run with the random tag its temporary files carry.
 
-    --resume skips an output only when its line matches the input and settings of this run; an
-    input changed since, another model or other settings, or no line at all: it is done again.
+    --resume skips an output only when its line matches the input and fingerprint of this run;
+    an input changed since (or another input with the same size and mtime), another model or
+    other settings, or no line at all: it is done again. It removes only temporary files whose
+    tag a run recorded here before making them, never a user's file that merely looks alike.
     """
 
     NAME = ".electra-correct-done.jsonl"
 
-    def __init__(self, output_dir: Path, settings: str):
+    def __init__(self, output_dir: Path, fingerprint: str):
         self.output_dir = output_dir
         self.path = output_dir / self.NAME
-        self.settings = settings
+        self.fingerprint = fingerprint
+        self._tag: str | None = None
 
-    def finished(self) -> set[tuple]:
-        """(output, size, mtime_ns, settings) of every output recorded."""
+    def _lines(self) -> Iterator[dict]:
         try:
             with _log_file(self.path, os.O_RDONLY) as log:
                 lines = log.read().decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
-            return set()
-        records = set()
+            return
         for line in lines:
-            try:
-                r = json.loads(line)
-                records.add((r["output"], r["size"], r["mtime_ns"], r["settings"]))
-            except (ValueError, KeyError, TypeError):  # a line cut short by a crash
-                continue
+            with contextlib.suppress(ValueError):  # a line cut short by a crash
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    yield record
+
+    def finished(self) -> set[tuple]:
+        """The key of every output recorded."""
+        records = set()
+        for r in self._lines():
+            with contextlib.suppress(KeyError, TypeError):
+                records.add((r["output"], r["input"], r["size"], r["mtime_ns"], r["run"]))
         return records
 
-    def key(self, output: Path, source_stat: os.stat_result) -> tuple:
+    def key(self, output: Path, source: Path, source_stat: os.stat_result | None = None) -> tuple:
         relative = output.relative_to(self.output_dir).as_posix()
-        return (relative, source_stat.st_size, source_stat.st_mtime_ns, self.settings)
+        source_stat = source_stat or source.stat()
+        where = os.path.realpath(source)
+        return (relative, where, source_stat.st_size, source_stat.st_mtime_ns, self.fingerprint)
 
     def record(self, job: Job) -> None:
-        output, size, mtime, settings = self.key(job.output, job.input_stat)
-        line = json.dumps({"output": output, "size": size, "mtime_ns": mtime, "settings": settings})
-        # Without its line an output is merely redone by --resume, so a failure here is no error.
+        output, where, size, mtime, run = self.key(job.output, job.source, job.input_stat)
+        self._append(
+            {"output": output, "input": where, "size": size, "mtime_ns": mtime, "run": run}
+        )
+
+    def temp_tag(self) -> str:
+        """The tag of this run's temporary files, recorded before the first is made."""
+        if self._tag is None:
+            self._tag = secrets.token_hex(8)
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            self._append({"temp_tag": self._tag})
+        return self._tag
+
+    def remove_temporaries(self) -> None:
+        """Deletes the temporary files that recorded runs left in the output tree (killed
+        ones), at any depth; symlinked folders are not followed."""
+        tags = {r.get("temp_tag") for r in self._lines()} - {None}
+        for folder, _, names in os.walk(self.output_dir):
+            for name in names:
+                path = Path(folder, name)
+                if AtomicFile.tag_of(name) in tags and stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink()
+
+    def _append(self, record: dict) -> None:
+        # Without its line an output is merely redone by --resume (and a temporary file of a
+        # killed run left in place), so a failure here is no error.
+        line = json.dumps(record).encode("ascii")  # a name's undecodable bytes as \udcxx
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
         with contextlib.suppress(OSError), _log_file(self.path, flags) as log:
-            log.write(line.encode("utf-8") + b"\n")
+            log.write(line + b"\n")
 
 
 def _log_file(path: Path, flags: int) -> BinaryIO:
@@ -387,14 +425,12 @@ def tree_jobs(
     records as made from the same input and settings are skipped."""
     tree = Tree([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
     finished = done.finished() if done else set()
-    if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
-        for temp in output_dir.rglob(".*.tmp"):
-            if AtomicFile.is_temporary_name(temp.name) and temp.is_file():
-                temp.unlink()
+    if done:  # an interrupted run's temporary files, if it was killed
+        done.remove_temporaries()
     for path in tree.found.files:
         relative = path.relative_to(input_dir)
         target = output_dir / relative if output_dir is not None else None
-        if done and target.is_file() and done.key(target, path.stat()) in finished:
+        if done and target.is_file() and done.key(target, path) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
         tree.jobs.append(Job(path, target, output_dir))

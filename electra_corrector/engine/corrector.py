@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import asdict
 from itertools import islice
 
 from electra_corrector.engine.alignment import Span, SpanBuilder
@@ -18,12 +19,13 @@ from electra_corrector.engine.confusion import (
 from electra_corrector.engine.detection import ContextFlags, flag, pad, replaced_probabilities
 from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.invariants import violation
-from electra_corrector.engine.options import CorrectorOptions
+from electra_corrector.engine.options import ACCEPT_RULE_FIELDS, CorrectorOptions
 from electra_corrector.engine.precision import convert, float_type, settle
 from electra_corrector.engine.protect import address_offsets
 from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.knowledge.evidence import preload
 from electra_corrector.knowledge.userdict import ProtectedTerms
+from electra_corrector.models.fingerprint import fingerprint, model_digest
 from electra_corrector.models.loading import load_models, resolve
 
 log = logging.getLogger("electra_corrector")
@@ -115,6 +117,28 @@ class Corrector:
         self._context_flags = ContextFlags(table, self._knowledge.ngrams) if use_lm else None
         self._pad_id = tokenizer.pad_token_id
         self._mask_id = tokenizer.mask_token_id
+
+    def identity(self, proposals_only: bool = False) -> dict:
+        """What shapes this corrector's output: the package version, the digest of the model's
+        files (models/fingerprint.py), every option and the precision; `proposals_only`: only
+        the options that shape propose()'s proposals, not those of the accept rule."""
+        from electra_corrector import __version__
+
+        options = asdict(self.options)
+        if proposals_only:
+            options = {k: v for k, v in options.items() if k not in ACCEPT_RULE_FIELDS}
+        weights = model_digest(self.models.source)
+        return {
+            "electra-correct": __version__,
+            "weights": weights,
+            **options,
+            "precision": self.precision,
+        }
+
+    def fingerprint(self, proposals_only: bool = False, **extra) -> str:
+        """A short hash of identity() and `extra` (what a front end adds: the output format,
+        the input's path, ...): equal only for outputs made the same way."""
+        return fingerprint({**self.identity(proposals_only), **extra})
 
     def correct(self, text: str) -> Correction:
         return self.correct_batch([text])[0]
@@ -233,10 +257,9 @@ class Corrector:
     ) -> Correction:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
-        Only the accept rule's settings act here (threshold, lm_flag, min_gain,
-        detection_weight, lm_weight, word_weight, frequency_weight, max_lm_loss, protect,
-        max_edits, min_context); second_pass acts in decide(); the rest (top_k, candidates,
-        use_confusion, confusions, typo_prior, ...) shaped the proposals.
+        Only the threshold, lm_flag and the accept rule's settings (options.ACCEPT_RULE_FIELDS)
+        act here; second_pass acts in decide(); the rest (top_k, candidates, use_confusion,
+        confusions, typo_prior, ...) shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options

@@ -9,9 +9,26 @@ from pathlib import Path
 
 from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
+from electra_corrector.engine.small_files import UnusableFile, read_text
 
 SETTINGS_FILE = "corrector_config.json"
 SECOND_PASSES = ("off", "take", "agree")
+
+
+# The fields only the accept rule reads (Corrector.apply); the others shape the proposals.
+ACCEPT_RULE_FIELDS = frozenset(
+    {
+        "min_gain",
+        "detection_weight",
+        "lm_weight",
+        "word_weight",
+        "frequency_weight",
+        "max_lm_loss",
+        "protect",
+        "max_edits",
+        "min_context",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -144,7 +161,7 @@ class CorrectorOptions:
             return cls()
         known = {f.name for f in fields(cls)}
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
+            data = json.loads(read_text(path), parse_constant=_no_constant)
             if not isinstance(data, dict):
                 raise ValueError("expected a JSON object of settings")
             settings = {k: v for k, v in data.items() if k in known}
@@ -157,7 +174,9 @@ class CorrectorOptions:
                     for pair in settings["confusions"]
                 )
             return cls(**settings)
-        except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
+        except UnusableFile as e:
+            raise SettingsError(str(e)) from None
+        except (OSError, ValueError, TypeError) as e:
             raise SettingsError(f"{path}: {e}") from None
 
     def to_json(self, **extra) -> str:
