@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from electra_corrector.training.paths import SHARED_DATA
@@ -120,45 +121,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     model.add_argument("--g-shape", default="4,256,4,1024", help="generator shape, same format")
     run = p.add_argument_group("run")
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--minutes", type=float, default=None, help="training time budget")
-    run.add_argument("--steps", type=int, default=None, help="number of optimizer steps")
-    run.add_argument(
-        "--batch-tokens", type=int, default=4096, help="tokens per batch (padding included)"
-    )
-    run.add_argument(
-        "--keep-fraction",
-        type=float,
-        default=0.25,
-        help="share of unchanged positions scored in the generator loss (1.0: all)",
-    )
-    run.add_argument(
-        "--g-objective",
-        choices=("vocab", "candidates"),
-        default="candidates",
-        help="generator loss: the written char or one of its confusables at every CJK position "
-        "(candidates, cheap and what decoding compares), or a 21k-way softmax at sampled positions",
-    )
-    run.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (AdamW)")
-    run.add_argument("--device", default="cpu", help="cpu or cuda")
-    run.add_argument(
-        "--precision",
-        choices=("fp32", "bf16"),
-        default="fp32",
-        help="bf16: autocast the forward passes (on a GPU; weights and optimizer stay fp32)",
-    )
-    run.add_argument(
-        "--loader-workers",
-        type=int,
-        default=0,
-        help="processes that corrupt and batch text ahead of the model (0: in the training loop)",
-    )
-    run.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
+    add_settings(run)
     run.add_argument(
         "--name", default="default", help="run name: logs and checkpoints in runs/NAME/"
     )
-    run.add_argument("--checkpoint-minutes", type=float, default=10.0)
-    run.add_argument("--eval-minutes", type=float, default=5.0)
     run.add_argument("--resume", action="store_true", help="continue from runs/NAME/ckpt/last.pt")
     run.add_argument(
         "--out",
@@ -178,6 +144,25 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.minutes is None and args.steps is None and not (args.export_only or args.save_sample):
         p.error("give --minutes or --steps")
     return args
+
+
+def add_settings(group) -> None:
+    """One option per TrainSettings field (but the run folder and the progress bar), with the
+    field's default and help: the defaults have one home."""
+    from electra_corrector.training.trainer import TrainSettings
+
+    for setting in fields(TrainSettings):
+        if "help" not in setting.metadata:
+            continue
+        extra = {k: v for k, v in setting.metadata.items() if k != "help"}
+        kind = extra.pop("type", type(setting.default))
+        group.add_argument(
+            "--" + setting.name.replace("_", "-"),
+            type=kind,
+            default=setting.default,
+            help=setting.metadata["help"],
+            **extra,
+        )
 
 
 def shape(text: str) -> dict:
@@ -271,23 +256,9 @@ def main(argv=None) -> dict:
         flush=True,
     )
 
-    settings = TrainSettings(
-        run_dir=run_dir,
-        seed=args.seed,
-        minutes=args.minutes,
-        steps=args.steps,
-        batch_tokens=args.batch_tokens,
-        lr=args.lr,
-        keep_fraction=args.keep_fraction,
-        g_objective=args.g_objective,
-        device=args.device,
-        precision=args.precision,
-        loader_workers=args.loader_workers,
-        threads=args.threads,
-        checkpoint_minutes=args.checkpoint_minutes,
-        eval_minutes=args.eval_minutes,
-        progress=not args.no_progress,
-    )
+    names = [f.name for f in fields(TrainSettings) if "help" in f.metadata]
+    chosen = {name: getattr(args, name) for name in names}
+    settings = TrainSettings(run_dir=run_dir, progress=not args.no_progress, **chosen)
     sampler = BatchSampler(
         data.clean,
         data.pairs,
@@ -316,7 +287,10 @@ def main(argv=None) -> dict:
             "dev": result,
             "settings": settings_dict(settings),
         }
-        export(trainer.d, trainer.g, args.out, trained, data.pair_text, args.g_objective)
+        from electra_corrector.training.export import export_model
+
+        export_model(trainer.d, trainer.g, args.out, trained, data.pair_text, args.g_objective)
+        print(f"saved to {args.out}", flush=True)
     return result
 
 
@@ -333,31 +307,12 @@ def export_checkpoint(args: argparse.Namespace) -> dict:
         "minutes": round(state["elapsed"] / 60, 1),
         "dev": json.loads(lines[-1]) if lines else None,
     }
-    export(
-        discriminator, generator, args.out, trained, text_splits(args).train_pairs, args.g_objective
-    )
+    from electra_corrector.training.export import export_model
+
+    pairs = text_splits(args).train_pairs
+    export_model(discriminator, generator, args.out, trained, pairs, args.g_objective)
+    print(f"saved to {args.out}", flush=True)
     return trained
-
-
-def export(discriminator, generator, out: Path, trained: dict, train_pairs, objective: str) -> None:
-    """The model pair, its decoding settings and the typo counts of its real training pairs."""
-    from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
-    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
-    from electra_corrector.textio.files import AtomicFile
-    from electra_corrector.training import models
-    from electra_corrector.training.dataset import MAX_TOKENS
-
-    models.export_pair(discriminator, generator, out)
-    # The generator was trained on sentences as written, so it decodes them that way too;
-    # positions past the training length never learned anything, so inputs stay within it.
-    # A generator trained on candidates only has no meaningful rank over the whole vocabulary.
-    top_k = models.VOCAB_SIZE if objective == "candidates" else CorrectorOptions.top_k
-    options = CorrectorOptions(generator_input="as_written", max_length=MAX_TOKENS, top_k=top_k)
-    with AtomicFile(Path(out) / SETTINGS_FILE) as settings:  # never half a config
-        text = options.to_json(model="electra-correct default", trained=trained)
-        settings.stream.write(text.encode("utf-8"))
-    write_typo_counts(Path(out) / TYPO_COUNTS_FILE, count_typos(train_pairs))
-    print(f"saved to {out}", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ winner is checked once more through Corrector.apply, the rule users run.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import pickle
 import time
@@ -28,13 +27,16 @@ import numpy as np
 GRID = {
     "threshold": [0.02, 0.05, 0.1],
     "min_gain": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 14.0, 16.0],
-    "detection_weight": [0.5, 0.75, 1.0, 1.5],
+    "detection_weight": [0.5, 0.75, 1.0, 1.5, 2.0],
     "lm_weight": [0.5, 0.7, 1.0, 1.3, 1.6, 2.0],
-    "word_weight": [0.0, 0.15, 0.3, 0.5],
+    "word_weight": [0.0, 0.15, 0.3, 0.5, 0.7],
     "frequency_weight": [0.5, 1.0, 1.5, 2.0, 2.5],
     "max_lm_loss": [None, 2.0, 0.0],
+    "lm_flag": [None],
     "kind_cost": [()],  # --kind-cost adds costs per kind of confusion (CorrectorOptions.kind_cost)
 }
+# Tried by --vary lm_flag: the language model's own detection (CorrectorOptions.lm_flag).
+LM_FLAGS = [None, 3.0, 6.0, 9.0, 12.0, 16.0]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -58,7 +60,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=None,
-        help="keep the proposals here, keyed by the weights, and reuse them (same dev set only)",
+        help="keep the proposals here, keyed by the model, settings and dev set, and reuse them",
+    )
+    p.add_argument(
+        "--vary",
+        default=None,
+        help="comma-separated settings to tune (default: all of the grid); the others keep the "
+        "model's values. lm_flag is tried only when named here",
     )
     p.add_argument(
         "--kind-cost",
@@ -128,6 +136,7 @@ class Proposals:
         self.frequency = np.array([p.frequency for _, p in rows])
         self.kinds = sorted({p.kind for _, p in rows})
         self.kind = np.array([self.kinds.index(p.kind) for _, p in rows], dtype=np.int64)
+        self.rise = self.lm - self.frequency  # what lm_flag compares
         self.right = np.array([targets[i][p.offset] == p.right for i, p in rows], dtype=bool)
         position = np.array([i * 1_000_000 + p.offset for i, p in rows], dtype=np.int64)
         self.starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
@@ -148,7 +157,10 @@ class Proposals:
         if s.get("kind_cost"):
             costs = dict(s["kind_cost"])
             value = value - np.array([costs.get(k, 0.0) for k in self.kinds])[self.kind]
-        ok = (self.probability > s["threshold"]) & (value > s["min_gain"])
+        flagged = self.probability > s["threshold"]
+        if s["lm_flag"] is not None:
+            flagged |= self.rise > s["lm_flag"]
+        ok = flagged & (value > s["min_gain"])
         if s["max_lm_loss"] is not None:
             ok &= self.lm >= -s["max_lm_loss"]
         value = np.where(ok, value, -np.inf)
@@ -194,11 +206,8 @@ class FileScores:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
-    from electra_corrector.engine.confusion import TABLE_FILE
     from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
     from electra_corrector.evaluation.datasets import load_dataset
-    from electra_corrector.models.assets import asset_path
-    from electra_corrector.models.loading import resolve, weights_digest
     from electra_corrector.textio.files import AtomicFile
 
     files = sorted(args.dev.glob("*.tsv"))
@@ -208,22 +217,38 @@ def main(argv=None) -> dict:
     which = np.array([k for k, d in enumerate(data.values()) for _ in d.pairs])
     names = list(data)
     base = CorrectorOptions.load(args.model)
+    grid = dict(GRID)
+    if args.vary:
+        names_varied = args.vary.split(",")
+        unknown = set(names_varied) - set(grid)
+        if unknown:
+            raise SystemExit(f"tune.py: --vary names no setting of the grid: {sorted(unknown)}")
+        if "lm_flag" in names_varied:
+            grid["lm_flag"] = LM_FLAGS
+        grid = {k: v if k in names_varied else [getattr(base, k)] for k, v in grid.items()}
+    if args.no_knowledge:
+        grid.update(lm_weight=[0.0], word_weight=[0.0], frequency_weight=[0.0], max_lm_loss=[None])
+        grid.update(min_gain=[x / 2 for x in range(-4, 11)], detection_weight=[0, 0.5, 0.75, 1])
+        grid.update(lm_flag=[None])
+    grid = narrowed(grid, args.only)
+    if args.kind_cost:
+        grid["kind_cost"] = kind_costs(args.kind_cost)
+    lm_flags = [x for x in grid["lm_flag"] if x is not None]
     corrector = Corrector(
         model=str(args.model),
         batch_size=args.batch_size,
         options=base.updated(
-            threshold=min(GRID["threshold"]),
+            threshold=min(grid["threshold"]),
+            lm_flag=min(lm_flags) if lm_flags else None,
             candidates=args.candidates,
             word_knowledge=not args.no_knowledge,
         ),
     )
     started = time.time()
-    # Keyed by the weights themselves: a folder name says nothing about what is in it now.
-    digest = weights_digest(resolve(str(args.model)))
-    # ... and by the confusion table, which shapes the proposals as much
-    table_digest = hashlib.blake2b(asset_path(TABLE_FILE).read_bytes(), digest_size=4).hexdigest()
-    name = f"{digest}-{table_digest}-{corrector.precision}-{args.candidates}"
-    name += f"-{not args.no_knowledge}.pkl"
+    # Keyed by the model's files themselves (a folder name says nothing about what is in it
+    # now) and what shapes the proposals; the accept rule, which the grid varies, is left out.
+    dev = {name: d.sha1 for name, d in data.items()}
+    name = f"{corrector.fingerprint(proposals_only=True, dev=dev)}.pkl"
     cache = args.cache / name if args.cache else None
     if cache and cache.is_file():
         found = pickle.loads(cache.read_bytes())
@@ -235,12 +260,6 @@ def main(argv=None) -> dict:
     print(f"proposals for {len(sources)} sentences in {time.time() - started:.0f}s", flush=True)
     table = Proposals(sources, targets, found, corrector.options.min_context)
 
-    grid = narrowed(GRID, args.only)
-    if args.kind_cost:
-        grid["kind_cost"] = kind_costs(args.kind_cost)
-    if args.no_knowledge:
-        grid.update(lm_weight=[0.0], word_weight=[0.0], frequency_weight=[0.0], max_lm_loss=[None])
-        grid.update(min_gain=[x / 2 for x in range(-4, 11)], detection_weight=[0, 0.5, 0.75, 1])
     file_scores = FileScores(table.gold, which, len(names))
     clean_files = np.array([name.startswith("clean_") for name in names])
     best = None
@@ -303,7 +322,7 @@ def main(argv=None) -> dict:
         saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         extra = {k: v for k, v in saved.items() if k not in CorrectorOptions.__dataclass_fields__}
         extra["tuned"] = {
-            "dev": {name: d.sha1 for name, d in data.items()},
+            "dev": dev,
             "max_clean": args.max_clean,
             "max_fpr": args.max_fpr,
             **(

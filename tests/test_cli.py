@@ -10,6 +10,7 @@ import codecs
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -151,6 +152,10 @@ def test_tree_reports_bad_files_and_finishes_the_good_ones(cli, tmp_path):
     assert (out / "a" / "two.txt").read_bytes()[-1:] == b"\n"
 
 
+def log_lines(out: Path) -> list[str]:
+    return (out / DoneLog.NAME).read_text().splitlines()
+
+
 def test_glob_selects_files_and_resume_skips_finished_ones(cli, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     (src / "sub").mkdir(parents=True)
@@ -179,11 +184,11 @@ def test_resume_redoes_outputs_of_changed_inputs_other_settings_or_unknown_runs(
     (src / "a.txt").write_text("改过的中文\n", encoding="utf-8")  # edited after its output
     (out / "b.txt").write_text("made by something else\n")
     (out / DoneLog.NAME).write_text(
-        "\n".join(
-            line for line in (out / DoneLog.NAME).read_text().splitlines() if "b.txt" not in line
-        )
+        "\n".join(line for line in log_lines(out) if "b.txt" not in line)
     )
-    stale_temp = out / ".c.txt.ab12_x9z.tmp"  # left by a run killed with SIGKILL
+    # Left by a run killed with SIGKILL: it carries the tag that run recorded in the log.
+    tag = next(json.loads(line)["temp_tag"] for line in log_lines(out) if "temp_tag" in line)
+    stale_temp = out / f".c.txt.{tag}.ab12_x9z.tmp"
     stale_temp.write_text("half")
 
     status, _, stderr = cli(*tree, "--resume")

@@ -332,16 +332,48 @@ def test_pre_commit_hook_fails_on_a_typo_passes_clean_text_and_fixes_on_request(
     configure()
     (repo / "clean.md").write_text(CLEAN, encoding="utf-8")
     (repo / "dirty.md").write_text(DIRTY, encoding="utf-8")
-    (repo / "script.py").write_text(f'print("{DIRTY.strip()}")\n', encoding="utf-8")
-    passed = pre_commit("clean.md", "script.py")  # .py is not among the hook's file types
+    # Python is checked too, but only its comments and strings: a name is no typo.
+    (repo / "names.py").write_text("朋唷 = 1  # 今天天气很好\n", encoding="utf-8")
+    (repo / "script.py").write_text('print("我跟我朋唷打算去法国玩儿。")\n', encoding="utf-8")
+    (repo / "script.js").write_text("// 我跟我朋唷打算去法国玩儿。\n", encoding="utf-8")
+    passed = pre_commit("clean.md", "names.py", "script.js")  # .js is not among its types
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
-    failed = pre_commit("clean.md", "dirty.md")
+    failed = pre_commit("clean.md", "dirty.md", "script.py")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "dirty.md:2:5: 唷 -> 友" in failed.stdout and "clean.md" not in failed.stdout
+    assert "script.py:1:12: 唷 -> 友" in failed.stdout
     assert (repo / "dirty.md").read_text(encoding="utf-8") == DIRTY
 
     configure("--in-place")
     fixed = pre_commit("dirty.md")
     assert fixed.returncode == 1 and "files were modified by this hook" in fixed.stdout
     assert (repo / "dirty.md").read_text(encoding="utf-8") == DIRTY.replace(TYPO, FIX)
+
+
+CONTAINED = [  # (document, corrected): code inside list items and quotes, any line ending
+    (
+        "- ```\n  朋唷\n  ```\n\n```\n朋唷\n```\n朋唷\n",
+        "- ```\n  朋唷\n  ```\n\n```\n朋唷\n```\n朋友\n",
+    ),
+    ("> ```\n> 朋唷\n> ```\n> ~~~\n> 朋唷\n> ~~~\n>\n>     朋唷\n\n朋唷\n", None),
+    ("朋唷\r\r~~~\r朋唷\r~~~\r朋唷\r\r    朋唷\r", "朋友\r\r~~~\r朋唷\r~~~\r朋友\r\r    朋唷\r"),
+]
+
+
+@pytest.mark.parametrize("document,corrected", CONTAINED)
+def test_code_in_containers_and_cr_only_files_is_kept(
+    typo_model_dir, tmp_path, document, corrected
+):
+    path = tmp_path / "doc.md"
+    path.write_bytes(document.encode("utf-8"))
+    assert run("--in-place", path, "--model", typo_model_dir, "-q", cwd=tmp_path)[0] == 0
+    expected = corrected or document[: document.rindex("朋唷")] + "朋友\n"
+    assert path.read_bytes() == expected.encode("utf-8")
+
+
+def test_rst_quoted_literal_block_is_kept(typo_model_dir, tmp_path):
+    path = tmp_path / "doc.rst"
+    path.write_text("例子::\n\n> 朋唷\n> 朋唷\n\n朋唷\n", encoding="utf-8")
+    assert run("--in-place", path, "--model", typo_model_dir, "-q", cwd=tmp_path)[0] == 0
+    assert path.read_text(encoding="utf-8") == "例子::\n\n> 朋唷\n> 朋唷\n\n朋友\n"

@@ -196,13 +196,13 @@ def test_random_model_keeps_invariants_on_the_builtin_examples(tiny_corrector):
             assert result.text[edit.offset] == edit.right
 
 
-def test_protected_spans_cover_urls_and_email_addresses():
-    from electra_corrector.engine.protect import protected_spans
+def test_address_offsets_cover_urls_and_email_addresses():
+    from electra_corrector.engine.protect import address_offsets
 
     text = "见https://例子.cn/路径?q=唷。或写信给 张三.li@例子.中国 好吗"
-    protected = "".join(text[i] for i in sorted(protected_spans(text)))
+    protected = "".join(text[i] for i in sorted(address_offsets(text)))
     assert protected == "https://例子.cn/路径?q=唷张三.li@例子.中国"
-    assert protected_spans("我跟我朋唷打算去法国玩儿。www 和 @ 都不是地址") == set()
+    assert address_offsets("我跟我朋唷打算去法国玩儿。www 和 @ 都不是地址") == set()
 
 
 @pytest.mark.parametrize("texts", ["我门", ["我门", 3], [None], [b"bytes"]])

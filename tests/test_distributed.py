@@ -1,7 +1,9 @@
-"""electra-correct-ray on a local 2-CPU Ray runtime: byte for byte what electra-correct gives."""
+"""electra-correct-ray on a local 1-CPU Ray runtime (which it must finish on): byte for byte what
+electra-correct gives, on the same files."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -27,6 +29,12 @@ def text(nl: str, final_newline: bool = True) -> str:
     return nl.join(LINES) + (nl if final_newline else "")
 
 
+MARKDOWN = (
+    "# 说明\n\n我跟我朋唷打算去法国玩儿。\n\n```python\nprint('我门在饭店吃饭，天汽很好')\n```\n\n"
+    "行内代码 `我门朋唷天汽` 不改，第二天我门在饭店吃饭。\n"
+).encode()
+CODE = ["print('我门在饭店吃饭，天汽很好')".encode(), "`我门朋唷天汽`".encode()]
+
 CORPUS = {
     "a.txt": text("\n").encode("utf-8"),
     "nested/b.txt": text("\r\n").encode("gb18030"),
@@ -34,13 +42,22 @@ CORPUS = {
     "nested/deeper/d.txt": text("\r\n", final_newline=False).encode("gb18030"),
     "empty.txt": b"",
     "bad.txt": "好的\n".encode() + b"\xff\xfe broken\n",  # neither UTF-8 nor GB18030: fails
-    "skipped.md": b"not matched by --glob\n",
+    "doc.md": MARKDOWN,  # its code is never edited
+    "skipped.rst": b"not matched by --glob\n",
+    ".git/COMMIT_EDITMSG": text("\n").encode("utf-8"),  # hidden: never read
+    ".notes.txt": text("\n").encode("utf-8"),
+    "build/e.txt": text("\n").encode("utf-8"),  # --exclude build
+    "image.bin": b"\x89PNG\r\n\x00\x00" + "我门".encode(),  # binary: left alone
 }
+# What both commands read: --glob '**/*.txt' matches top-level files too.
+READ = {"a.txt", "nested/b.txt", "nested/deeper/c.txt", "nested/deeper/d.txt", "empty.txt"}
+SELECTION = ["--glob", "**/*.txt", "--glob", "*.md", "--glob", "*.bin", "--glob", "COMMIT_*"]
+SELECTION += ["--exclude", "build"]
 
 
 @pytest.fixture(scope="module")
 def ray_runtime():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
     # Ray's default hash shuffle starts aggregator actors: about 10 s more per run on 2 CPUs.
     ray.data.DataContext.get_current().shuffle_strategy = "sort_shuffle_pull_based"
     yield
@@ -53,6 +70,8 @@ def corpus(tmp_path):
     for name, data in CORPUS.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
+    (tmp_path / "secret.txt").write_bytes(CORPUS["a.txt"])
+    (root / "link.txt").symlink_to(tmp_path / "secret.txt")  # leads outside: never read
     return root
 
 
@@ -61,22 +80,65 @@ def tree(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
 
 
-def test_mirror_is_byte_identical_to_the_cli(ray_runtime, corpus, tmp_path, eager_model_dir):
-    common = ["--glob", "*.txt", "--model", str(eager_model_dir), "-q"]
+def test_mirror_is_byte_identical_to_the_cli(
+    ray_runtime, corpus, tmp_path, eager_model_dir, capsys
+):
+    common = [*SELECTION, "--model", str(eager_model_dir)]
     single, spread = tmp_path / "cli", tmp_path / "ray"
 
     status = cli.main(["--input-dir", str(corpus), "--output-dir", str(single), *common])
-    ray_status = distributed_cli.main(
-        ["--input-dir", str(corpus), "--output-dir", str(spread), *common, "--batch-size", "2"]
-    )
+    cli_err = capsys.readouterr().err
+    ray_argv = ["--input-dir", str(corpus), "--output-dir", str(spread), *common]
+    ray_status = distributed_cli.main([*ray_argv, "--batch-size", "2", "--num-cpus", "1"])
+    ray_err = capsys.readouterr().err
 
-    assert status == ray_status == 1  # bad.txt cannot be read by either
+    assert status == ray_status == 1  # bad.txt cannot be read, link.txt leads outside
     expected = tree(single)
-    assert set(expected) == {name for name in CORPUS if name.endswith(".txt")} - {"bad.txt"}
+    assert set(expected) == READ | {"doc.md"}
     assert tree(spread) == expected
-    # The model really edited, yet only characters changed, never the bytes around them.
+    # The model really edited, yet only characters changed, never the bytes around them, and
+    # never inside the Markdown's code.
     assert expected["a.txt"] != CORPUS["a.txt"]
     assert expected["nested/b.txt"].count(b"\r\n") == len(LINES)
+    assert expected["doc.md"] != MARKDOWN and all(code in expected["doc.md"] for code in CODE)
+    # One report: the same files named, the same summary.
+    named = [f"{corpus / 'bad.txt'}: line 2: not valid UTF-8 text"]
+    named.append(f"{corpus / 'link.txt'}: leads outside --input-dir (a symlink?); skipped")
+    named.append(f"{corpus / 'image.bin'}: not text (binary), skipped")
+    for err, prog in ((cli_err, "electra-correct"), (ray_err, "electra-correct-ray")):
+        assert {f"{prog}: {line}" for line in named} <= set(err.splitlines())
+        assert f"{prog}: 6 files corrected, 2 failed" in err
+
+
+def test_ray_follows_no_link_and_names_what_it_cannot_take(
+    ray_runtime, tmp_path, eager_model_dir, capsys
+):
+    src, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    (src / "sub").mkdir(parents=True)
+    out.mkdir()
+    elsewhere.mkdir()
+    for name in ("a.txt", "sub/b.txt", "c.txt"):
+        (src / name).write_bytes(CORPUS["a.txt"])
+    (src / os.fsdecode(b"caf\xe9.txt")).write_bytes(CORPUS["a.txt"])  # Arrow holds only UTF-8
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me\n")
+    (out / "a.txt").symlink_to(victim)
+    (out / "sub").symlink_to(elsewhere)
+    argv = ["--input-dir", str(src), "--output-dir", str(out), "--model", str(eager_model_dir)]
+
+    status = distributed_cli.main([*argv, "--glob", "*.txt", "-q"])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"electra-correct-ray: {src / 'a.txt'}: cannot write {out / 'a.txt'}: "
+        f"{out / 'a.txt'} is a symlink (an output tree follows none)",
+        f"electra-correct-ray: {src}/caf\\xe9.txt: the file name is not UTF-8 (Ray needs it); "
+        "skipped",
+        f"electra-correct-ray: {src / 'sub' / 'b.txt'}: cannot write {out / 'sub' / 'b.txt'}: "
+        f"{out / 'sub'} is a symlink (an output tree follows none)",
+    ]
+    assert victim.read_bytes() == b"keep me\n" and list(elsewhere.iterdir()) == []
+    assert (out / "c.txt").is_file() and not (out / "c.txt").is_symlink()
 
 
 def test_parquet_rows_join_back_to_lines(ray_runtime, corpus, tmp_path, eager_model_dir):
@@ -84,9 +146,9 @@ def test_parquet_rows_join_back_to_lines(ray_runtime, corpus, tmp_path, eager_mo
     argv = ["--input-dir", str(corpus), "--output-dir", str(out), "--format", "parquet"]
     argv += ["--concurrency", "1"]  # a second actor costs start-up time, and is tested above
 
-    assert (
-        distributed_cli.main([*argv, "--glob", "*.txt", "--model", str(eager_model_dir), "-q"]) == 0
-    )
+    argv += ["--glob", "*.txt", "--exclude", "build", "--model", str(eager_model_dir), "-q"]
+
+    assert distributed_cli.main(argv) == 1  # link.txt leads outside: named
 
     rows = pq.read_table(out).to_pylist()
     lines = {(r["file"], r["line"]): r for r in rows}
@@ -131,11 +193,15 @@ def test_the_pipeline_is_usable_from_python(ray_runtime, corpus, tmp_path, eager
     engine = distributed.Engine(model=str(eager_model_dir), batch_size=4, keywords={"max_edits": 1})
 
     outcome = distributed.correct_tree(
-        str(corpus), str(out), engine, glob="*.txt", output_format="jsonl", concurrency=1
+        str(corpus), str(out), engine, glob="*.txt", exclude=["build"], output_format="jsonl"
     )
 
     assert outcome == distributed.Outcome(
-        corrected=5, failed=[f"{corpus / 'bad.txt'}: line 2: not valid UTF-8 text"]
+        corrected=5,
+        failed=[
+            f"{corpus / 'bad.txt'}: line 2: not valid UTF-8 text",
+            f"{corpus / 'link.txt'}: leads outside --input-dir (a symlink?); skipped",
+        ],
     )
     records = [json.loads(line) for line in (out / "nested/b.txt").read_text().splitlines()]
     expected = Corrector(model=str(eager_model_dir), max_edits=1).correct_batch(LINES)

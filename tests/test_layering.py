@@ -8,7 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "electra_corrector"
 LOWER = ("engine", "knowledge", "models")
-UPPER = ("cli", "cluster", "textio", "markup", "evaluation", "training")
+UPPER = ("cli", "cluster", "lsp", "textio", "markup", "evaluation", "training")
 
 
 def imported_modules(source: str, module: str) -> set[str]:

@@ -12,14 +12,14 @@ import pytest
 from electra_corrector.cli.unidiff import UnifiedDiff
 from electra_corrector.engine.result import Correction, Edit
 from electra_corrector.markup.masking import outside
-from electra_corrector.markup.syntax import protected_spans, syntax_of
+from electra_corrector.markup.syntax import protected_ranges, syntax_of
 from electra_corrector.textio.files import UTF8
 
 
 def shown(document: str, syntax: str) -> str:
     """The document with each protected character replaced by #."""
     chars = list(document)
-    for start, end in protected_spans(document, syntax):
+    for start, end in protected_ranges(document, syntax):
         for i in range(start, end):
             if chars[i] not in "\r\n":
                 chars[i] = "#"
@@ -65,7 +65,7 @@ def test_markdown_protects_code_links_urls_and_tags_but_not_prose():
         "######\n"
         "``不`闭合 文字\n"
     )
-    assert protected_spans(document, "text") == []
+    assert protected_ranges(document, "text") == []
 
 
 def test_rst_protects_literals_roles_targets_and_code_blocks_but_not_prose():
@@ -111,7 +111,7 @@ def test_syntax_follows_the_extension_unless_named(name, choice, syntax):
     assert syntax_of(name, choice) == syntax
 
 
-def test_edits_inside_protected_spans_are_dropped_and_the_text_follows():
+def test_edits_inside_protected_ranges_are_dropped_and_the_text_follows():
     correction = Correction(
         "甲乙丙丁",
         "子乙寅卯",

@@ -186,7 +186,12 @@ def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monke
     def trainer():
         d, g = models.fresh_pair(tiny_config(), tiny_config(), seed=0)
         settings = TrainSettings(
-            run_dir=tmp_path, steps=4, batch_tokens=256, threads=1, progress=False
+            run_dir=tmp_path,
+            steps=4,
+            batch_tokens=256,
+            threads=1,
+            progress=False,
+            g_objective="vocab",
         )
         return Trainer(settings, d, g, BatchSampler(clean, [], corruptor, 256, 0.0, seed=0))
 

@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from electra_corrector.engine.small_files import UnusableFile, read_text
+
 OWN_FILE = ".electra-correct.toml"
 KEYS = {  # key -> the argparse destination it sets
     "model": "model",
@@ -56,8 +58,12 @@ def read(path: Path) -> dict | None:
     else:
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        data = tomllib.loads(read_text(path))
+    except UnusableFile as e:
+        raise ConfigError(str(e)) from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read it ({e.strerror or e})") from None
+    except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: {e}") from None
     if path.name != "pyproject.toml":
         return data
@@ -96,7 +102,8 @@ def _convert(action: argparse.Action, key: str, value, folder: Path):
         if not isinstance(values, list):
             raise TypeError("must be a glob or a list of globs")
         return [_text(v) for v in values]
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    kinds = (str, int, float) if action.type else (str,)  # model, device: names, not numbers
+    if isinstance(value, bool) or not isinstance(value, kinds):
         raise TypeError(f"must be a {'number' if action.type else 'string'}")
     if key in _PATHS or (key == "model" and (folder / str(value)).exists()):
         return folder / str(value)

@@ -87,7 +87,7 @@ def rendered(render: Render) -> Output:
 
     class Rendered:
         def __init__(self, stream, name, encoding):
-            self._writer, self._name = LineWriter(stream, encoding), _shown(name)
+            self._writer, self._name = LineWriter(stream, encoding), shown_name(name)
 
         def write(self, correction: Correction, ending: str, number: int) -> None:
             self._writer.write(render(correction, ending, number, self._name))
@@ -98,6 +98,6 @@ def rendered(render: Render) -> Output:
     return Rendered
 
 
-def _shown(name: str | None) -> str | None:
+def shown_name(name: str | None) -> str | None:
     """The name as text for the UTF-8 formats: bytes that are not UTF-8 become \\xNN escapes."""
     return None if name is None else os.fsencode(name).decode("utf-8", errors="backslashreplace")

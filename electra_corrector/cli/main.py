@@ -6,16 +6,20 @@ Nothing here imports torch or transformers at start-up, so --help and --version 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import signal
 import sys
 from pathlib import Path
 
 from electra_corrector import __version__
-from electra_corrector.cli import config
+from electra_corrector.cli import config, interactive
 from electra_corrector.cli.argtypes import format_name
+from electra_corrector.cli.findings import (
+    DOCUMENT_FORMATS,
+    FINDING_FORMATS,
+    Findings,
+    github_output,
+)
 from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
 from electra_corrector.cli.report import Outcome
@@ -28,7 +32,9 @@ from electra_corrector.cli.shared import (
     load_corrector,
     say,
 )
+from electra_corrector.markup.code import is_lexer
 from electra_corrector.markup.syntax import SYNTAXES
+from electra_corrector.textio.discovery import pattern_problem
 from electra_corrector.textio.files import TextEncoding, open_output, private_stdin
 
 PROG = "electra-correct"
@@ -50,6 +56,8 @@ examples:
   electra-correct --format jsonl essay.txt      one JSON object per line, with the edits
   electra-correct --check docs/*.md             CI: essay.txt:1:5: 唷 -> 友 (0.99); exit 1
   electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
+  electra-correct --interactive --in-place *.md ask about each edit: y, n, a, d, q (as git add -p)
+  electra-correct --format github docs/*.md     CI annotations; also sarif, rdjson, json
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
@@ -62,9 +70,9 @@ folder or above: model, device, threshold, batch-size, max-edits-per-sentence, s
 include, exclude, protect, confusions (e.g. exclude = ["build", "*.min.md"]); flags win.
 
 exit status:
-  0    all inputs corrected (--check: nothing would change)
+  0    all inputs corrected (--check, github/json/sarif/rdjson: nothing would change)
   1    some inputs could not be read (each named on stderr); the others were corrected;
-       --check: something would change
+       --check, github/json/sarif/rdjson: something would change
   2    bad arguments or settings, or the model or its settings could not be loaded
   130  interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP); with --input-dir, rerun with --resume"""
 
@@ -74,6 +82,15 @@ def _encoding(name: str) -> TextEncoding:
         return TextEncoding.named(name)
     except LookupError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _syntax(name: str) -> str:
+    if name in SYNTAXES or is_lexer(name):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"unknown syntax {name!r}: {', '.join(SYNTAXES)}, or a language Pygments knows "
+        "(python, js, go, yaml, ...)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--format",
         type=format_name,
-        choices=FORMATS,
+        choices=(*FORMATS, *FINDING_FORMATS),
         help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
-        "marked inline (formerly 'diff'); report: a path:line:col line per edit",
+        "marked inline (formerly 'diff'); report: a path:line:col line per edit; for CI (exit "
+        "1 on edits, as --check): github (workflow commands), json, sarif, rdjson (reviewdog)",
     )
     where.add_argument(
         "--diff", action="store_true", help="a unified diff for patch -p1 or git apply"
@@ -109,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="change nothing; report what would change (or --diff) and exit 1 if anything would",
+    )
+    where.add_argument(
+        "--interactive",
+        action="store_true",
+        help="ask on the terminal about each edit (y, n, a, d, q, ?), write only those accepted; "
+        "with --in-place, -o or --output-dir",
     )
     where.add_argument(
         "--color",
@@ -150,10 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     text = parser.add_argument_group("what may change")
     text.add_argument(
         "--syntax",
-        choices=SYNTAXES,
+        type=_syntax,
         default="auto",
-        help="markdown and rst never edit code, link targets, URLs or HTML tags (default auto: "
-        "by extension, .md and .rst)",
+        metavar="SYNTAX",
+        help="markdown and rst never edit code, link targets, URLs or HTML tags; code (or a "
+        "language: python, js, go, yaml, ...) edits only comments and strings (default auto: "
+        "by file name: .md, .rst, source code; the rest is text)",
     )
     parser.add_argument(
         "--config", type=Path, metavar="FILE", help="settings from FILE, not the nearest one"
@@ -164,17 +190,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def checks(args: argparse.Namespace) -> bool:
+    """Whether the run reports what would change and exits 1 if anything would."""
+    return args.check or args.format in FINDING_FORMATS
+
+
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject combinations that have no meaning (argparse exits with status 2)."""
     if args.check and (args.output or args.in_place or args.output_dir):
         parser.error("--check writes nothing; it takes no -o, --in-place or --output-dir")
     if args.diff and (args.format or args.output_encoding or args.in_place or args.output_dir):
         parser.error("--diff takes no --format, --output-encoding, --in-place or --output-dir")
+    if args.format in FINDING_FORMATS and (args.output_dir or args.output_encoding):
+        parser.error(
+            f"--format {args.format} writes one UTF-8 report; it takes no --output-dir or "
+            "--output-encoding"
+        )
     if args.input_dir is not None:
         if args.files or args.output or args.in_place:
             parser.error("--input-dir takes no FILE, -o or --in-place; use --output-dir")
-        if args.output_dir is None and not (args.check or args.diff):
-            parser.error("--input-dir needs --output-dir (or --check, or --diff)")
+        if args.output_dir is None and not (args.check or args.diff or checks(args)):
+            parser.error("--input-dir needs --output-dir (or --check, --diff or a CI --format)")
         if args.resume and args.output_dir is None:
             parser.error("--resume goes with --output-dir")
         if not args.input_dir.is_dir():
@@ -184,10 +220,12 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
             parser.error("--output-dir must not be or contain --input-dir (outputs would mix in)")
         given = "--glob" if args.glob else "include"  # --glob replaces the settings' include
         for pattern in args.glob or args.include or []:
-            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                parser.error(f"{given} {pattern}: a pattern inside --input-dir (no '/...' or '..')")
+            if problem := pattern_problem(pattern):
+                parser.error(f"{given} {pattern}: {problem}")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
+    if args.interactive:
+        _check_interactive(parser, args)
     if args.in_place:
         if args.output:
             parser.error("--in-place and -o cannot be combined")
@@ -204,6 +242,16 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         replaced = args.output.is_file() or not args.output.exists()  # not a FIFO or device
         if replaced and not os.access(folder, os.W_OK | os.X_OK):
             parser.error(f"-o {args.output}: cannot write in {folder}")
+
+
+def _check_interactive(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--interactive asks about files and writes what was accepted somewhere it can take back."""
+    if args.input_dir is None and (not args.files or "-" in args.files):
+        parser.error("--interactive reviews FILEs or --input-dir, not standard input")
+    if args.check or args.diff or args.format not in (None, "text"):
+        parser.error("--interactive writes corrected text: no --check, --diff or --format")
+    if not (args.in_place or args.output or args.output_dir):
+        parser.error("--interactive writes files: add --in-place, -o FILE or --output-dir")
 
 
 class Terminated(KeyboardInterrupt):
@@ -224,6 +272,11 @@ STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:  # relative paths and the settings search need it
+        os.getcwd()
+    except OSError as e:
+        _say(f"cannot use the working folder (was it deleted?): {e.strerror}")
+        return USAGE_ERROR
     try:
         if args.config is not None:
             found = (args.config, config.read(args.config) or {})
@@ -277,22 +330,32 @@ def _run(args: argparse.Namespace) -> int:
         if needed and stream is None:
             _say(f"standard {name} is closed")
             return USAGE_ERROR
+    if args.interactive and (problem := interactive.no_terminal()):
+        _say(problem)
+        return USAGE_ERROR
     try:
         corrector = load_corrector(args)
     except CorrectorError as e:
         _say(str(e))
         return USAGE_ERROR
     done = _done_log(args, corrector)
-    jobs, skipped, outside = _plan(args, done)
+    jobs, skipped, left_out = _plan(args, done)
     color = args.color == "always" or (
         args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
     )
-    progress = _progress_bar(jobs, args.quiet or (to_stdout and sys.stdout.isatty()))
+    progress = _progress_bar(
+        jobs, args.quiet or args.interactive or (to_stdout and sys.stdout.isatty())
+    )
     shape = args.format or ("report" if args.check else "text")
+    findings = Findings(shape) if shape in DOCUMENT_FORMATS else None
     if args.diff:
         from electra_corrector.cli.unidiff import diff_output
 
         output = diff_output(color)
+    elif findings is not None:
+        output = findings.output()
+    elif shape == "github":
+        output = github_output()
     else:
         output = rendered(renderer(shape, color))
 
@@ -309,40 +372,46 @@ def _run(args: argparse.Namespace) -> int:
         report,
         shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
-        utf8_output=not args.diff and shape in UTF8_FORMATS,
+        utf8_output=not args.diff and shape in (*UTF8_FORMATS, *FINDING_FORMATS),
         input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,
         stdin_name=args.stdin_filename,
         done=done.record if done else None,
+        temp_tag=done.temp_tag if done else None,
+        review=interactive.reviewer(corrector, args.color) if args.interactive else None,
     )
-    left_out = [f"{path}: leads outside --input-dir (a symlink?); skipped" for path in outside]
     for message in left_out:
         report(message)
+    pipeline.outcome.skipped = skipped
+    pipeline.outcome.failed += left_out
     try:
-        outcome = _execute(args, pipeline, jobs)
+        outcome = _execute(args, pipeline, jobs, findings.write if findings else None)
+    except interactive.Quit:
+        _say(interactive.quit_summary(pipeline.outcome, len(jobs), args.output))
+        return SOME_FAILED if pipeline.outcome.failed else OK
     finally:
         if progress is not None:
             progress.close()
-    outcome.skipped = skipped
-    outcome.failed += left_out
+        if pipeline.review is not None:
+            pipeline.review.close()
     if args.input_dir is not None and not args.quiet:
-        _say(outcome.summary(args.check))
-    return SOME_FAILED if outcome.failed or (args.check and outcome.changed) else OK
+        _say(outcome.summary(checks(args)))
+    return SOME_FAILED if outcome.failed or (checks(args) and outcome.changed) else OK
 
 
 def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | None, int, list]:
-    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and the
-    files found under --input-dir that lead outside it."""
+    """The inputs as jobs (None for a live stdin stream), how many --resume skipped, and a
+    `path: why` line for each input under --input-dir that cannot be read (a failure)."""
     if args.input_dir is not None:
         patterns, exclude = args.glob or args.include or ["*"], args.exclude
         tree = tree_jobs(
             args.input_dir, args.output_dir, patterns, exclude, done if args.resume else None
         )
         if not args.quiet:
-            for path in tree.binary:
-                _say(f"{path}: not text (binary), skipped")
-        return tree.jobs, tree.skipped, tree.outside
+            for note in tree.found.notes():
+                _say(note)
+        return tree.jobs, tree.skipped, tree.found.problems
     names = args.files or ["-"]
     if names == ["-"] and args.output is None:
         return None, 0, []
@@ -354,26 +423,38 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
     """For a tree run: the record of finished outputs, keyed by everything that shapes them."""
     if args.output_dir is None:
         return None
-    from dataclasses import asdict
+    run = corrector.fingerprint(
+        format=args.format,
+        # reviewed outputs are not what a plain run makes, nor the other way round
+        interactive=args.interactive,
+        input_encoding=str(args.input_encoding),
+        output_encoding=str(args.output_encoding),
+        syntax=args.syntax,
+    )
+    return DoneLog(args.output_dir, run)
 
-    settings = [__version__, corrector.model_id, corrector.precision, asdict(corrector.options)]
-    settings.append(args.format)
-    settings += [str(args.input_encoding), str(args.output_encoding), args.syntax]
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
-    return DoneLog(args.output_dir, digest)
 
-
-def _execute(args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None) -> Outcome:
-    if jobs is None:
-        return pipeline.run_stream(private_stdin())
+def _execute(
+    args: argparse.Namespace, pipeline: Pipeline, jobs: list[Job] | None, end=None
+) -> Outcome:
+    """Runs the jobs (None: a live stdin stream); `end(stream, outcome)`, if given, writes what
+    the whole run makes (a report document) once every input has been read."""
     stdin = sys.stdin.buffer if sys.stdin is not None else None
     if args.output is None:
-        return pipeline.run_files(jobs, stdin)
+        if jobs is None:
+            outcome = pipeline.run_stream(private_stdin())
+        else:
+            outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(pipeline.shared, outcome)
+        return outcome
     # One output for all inputs: it appears only if every input could be read.
     sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
         outcome = pipeline.run_files(jobs, stdin)
+        if end is not None:
+            end(sink.stream, outcome)
     except BaseException:
         sink.discard()
         raise

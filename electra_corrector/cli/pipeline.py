@@ -12,19 +12,20 @@ import contextlib
 import errno
 import json
 import os
+import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from electra_corrector.cli.formats import LineOutput, Output
 from electra_corrector.cli.report import Outcome
+from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.markup import masking, syntax
+from electra_corrector.textio import discovery
 from electra_corrector.textio.files import (
-    BOM_ENCODINGS,
     UTF8,
     AtomicFile,
     DirectFile,
@@ -48,7 +49,7 @@ class Job:
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
-    scan: syntax.Scanner | None = field(default=None, init=False)
+    syntax: str = field(default="text", init=False)
     input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit
@@ -64,13 +65,17 @@ class _Line(NamedTuple):
     body: str  # without its line ending: the corrector sees only the sentence
     ending: str
     size: int  # bytes it took in the input, for the progress bar
-    protected: list  # spans of `body` that must not be edited (masking.Span)
+    protected: list  # spans of `body` that must not be edited (masking.Range)
+    pieces: list | None  # source code: the spans of `body` corrected, each alone; None: all of it
 
 
 class _End(NamedTuple):
     job: Job
     error: str | None  # why the input could not be read through, None when it was
 
+
+# (job, line number, its correction, the proposals behind it) -> the correction to write
+Review = Callable[[Job, int, Correction, list[Proposal]], Correction]
 
 SORT_WINDOW = 8  # batches' worth of lines per correct_batch call when reading files
 
@@ -81,8 +86,13 @@ class Pipeline:
     `input_encoding` None detects each input's (textio.LineReader); `output_encoding` None writes
     each output in its input's encoding (`utf8_output`: UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
-    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped.
+    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped;
+    in source code only comments and strings are corrected, each on its own. Source files are
+    read whole before their first line is corrected (a lexer needs all of it); the rest stream.
     `stdin_name` is the name standard input is shown and scanned under.
+    `review` (--interactive) gets each line's correction that has edits, with the engine's
+    proposals behind it, and returns what is written instead; an exception it raises stops the
+    run, and outputs not yet complete are discarded.
     """
 
     def __init__(
@@ -99,6 +109,8 @@ class Pipeline:
         markup: str = "auto",
         stdin_name: str | None = None,
         done: Callable[[Job], None] | None = None,
+        temp_tag: Callable[[], str] | None = None,
+        review: Review | None = None,
     ):
         self.corrector = corrector
         self.output = output
@@ -111,6 +123,8 @@ class Pipeline:
         self.markup = markup
         self.stdin_name = stdin_name
         self.done = done  # told of each job whose output is complete
+        self.temp_tag = temp_tag  # names the temporary files of a tree's outputs (DoneLog)
+        self.review = review
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -149,12 +163,17 @@ class Pipeline:
                         job.input_stat = os.fstat(stream.fileno())
                     job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
-                    before = 0
-                    for text in reader:
-                        body, ending = split_line_ending(text)
-                        size, before = reader.bytes_read - before, reader.bytes_read
-                        protected = job.scan(body) if job.scan else []
-                        yield _Line(job, reader.line_number, body, ending, size, protected)
+                    lines = _lines(reader)
+                    code = syntax.whole_document(job.syntax)
+                    if code:
+                        lines = list(lines)
+                        scan = syntax.scanner(job.syntax, [line[1] for line in lines])
+                    else:
+                        scan = syntax.scanner(job.syntax)
+                    for number, body, ending, size in lines:
+                        protected = scan(body)
+                        pieces = masking.pieces(body, protected) if code else None
+                        yield _Line(job, number, body, ending, size, protected, pieces)
             except (OSError, TextError) as e:
                 yield _End(job, _describe(e))
             else:
@@ -164,7 +183,8 @@ class Pipeline:
         if job.output is not None:
             try:
                 if job.tree is not None:
-                    job.sink = open_tree_output(job.tree, job.output.relative_to(job.tree))
+                    tag = self.temp_tag() if self.temp_tag else "t"
+                    job.sink = open_tree_output(job.tree, job.output.relative_to(job.tree), tag)
                 else:
                     job.sink = open_output(job.output)
             except OSError as e:
@@ -172,23 +192,50 @@ class Pipeline:
         stream = job.sink.stream if job.sink else self.shared
         reader, name = job.reader, self._name(job)
         job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
-        job.scan = syntax.scanner(syntax.syntax_of(name, self.markup))
+        job.syntax = syntax.syntax_of(name, self.markup)
 
     def _name(self, job: Job) -> str | None:
         return self.stdin_name if job.source is None else str(job.source)
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        corrections = self.corrector.correct_batch([line.body for line in lines])
-        corrected = {
-            id(line): masking.outside(c, line.protected) if line.protected else c
-            for line, c in zip(lines, corrections, strict=True)
-        }
+        texts = []
+        for line in lines:
+            texts += (
+                [line.body] if line.pieces is None else [line.body[a:b] for a, b in line.pieces]
+            )
+        results = iter(self._correct(texts))
+        corrected = {}
+        for line in lines:
+            if line.pieces is None:
+                c, found = next(results)
+                c = masking.outside(c, line.protected) if line.protected else c
+            else:  # source code: each piece was corrected alone; its offsets move into the line
+                parts = [next(results) for _ in line.pieces]
+                c = masking.spliced(line.body, line.pieces, [c for c, _ in parts])
+                found = None
+                if self.review is not None:
+                    found = [
+                        p._replace(offset=p.offset + start)
+                        for (start, _), (_, proposals) in zip(line.pieces, parts, strict=True)
+                        for p in proposals
+                    ]
+            corrected[id(line)] = (c, found)
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
             elif id(item) in corrected and not item.job.failed:
-                self._write(item, corrected[id(item)])
+                correction, found = corrected[id(item)]
+                if self.review is not None and correction.edits:
+                    correction = self.review(item.job, item.number, correction, found)
+                self._write(item, correction)
+
+    def _correct(self, texts: list[str]) -> list[tuple[Correction, list[Proposal] | None]]:
+        """Each text's correction, with the proposals behind it when a review will apply some."""
+        if self.review is None:
+            return [(c, None) for c in self.corrector.correct_batch(texts)]
+        found = self.corrector.propose(texts)
+        return [(self.corrector.apply(t, f), f) for t, f in zip(texts, found, strict=True)]
 
     def _write(self, line: _Line, correction) -> None:
         job = line.job
@@ -235,15 +282,26 @@ class Pipeline:
         self.report(self.outcome.failed[-1])
 
 
+def _lines(reader: LineReader) -> Iterator[tuple[int, str, str, int]]:
+    """(number, body, ending, bytes it took) of each line `reader` reads."""
+    before = 0
+    for text in reader:
+        body, ending = split_line_ending(text)
+        size, before = reader.bytes_read - before, reader.bytes_read
+        yield reader.line_number, body, ending, size
+
+
 def _batched(items: Iterable, size: int) -> Iterator[list]:
-    """Groups items so that each group holds `size` lines (job ends ride along)."""
+    """Groups items so that each group holds `size` lines; a job's end rides with its last
+    line, so that a job is finished (its output committed, its review over) before the next
+    group's model call, where a Ctrl-C would otherwise lose it."""
     batch, lines = [], 0
     for item in items:
-        batch.append(item)
-        lines += isinstance(item, _Line)
-        if lines >= size:
+        if lines >= size and isinstance(item, _Line):
             yield batch
             batch, lines = [], 0
+        batch.append(item)
+        lines += isinstance(item, _Line)
     if batch:
         yield batch
 
@@ -262,47 +320,81 @@ def _describe(error: Exception) -> str:
 
 
 class DoneLog:
-    """What made each output of a tree run, as black's cache does: the input's size and mtime
-    and the run's settings, one JSON line per finished output, in a file in the output folder.
+    """What made each output of a tree run, as black's cache does: the input's path, size and
+    mtime and the run's fingerprint, one JSON line per finished output, in a file in the output
+    folder; and a line per run with the random tag its temporary files carry.
 
-    --resume skips an output only when its line matches the input and settings of this run; an
-    input changed since, another model or other settings, or no line at all: it is done again.
+    --resume skips an output only when its line matches the input and fingerprint of this run;
+    an input changed since (or another input with the same size and mtime), another model or
+    other settings, or no line at all: it is done again. It removes only temporary files whose
+    tag a run recorded here before making them, never a user's file that merely looks alike.
     """
 
     NAME = ".electra-correct-done.jsonl"
 
-    def __init__(self, output_dir: Path, settings: str):
+    def __init__(self, output_dir: Path, fingerprint: str):
         self.output_dir = output_dir
         self.path = output_dir / self.NAME
-        self.settings = settings
+        self.fingerprint = fingerprint
+        self._tag: str | None = None
 
-    def finished(self) -> set[tuple]:
-        """(output, size, mtime_ns, settings) of every output recorded."""
+    def _lines(self) -> Iterator[dict]:
         try:
             with _log_file(self.path, os.O_RDONLY) as log:
                 lines = log.read().decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
-            return set()
-        records = set()
+            return
         for line in lines:
-            try:
-                r = json.loads(line)
-                records.add((r["output"], r["size"], r["mtime_ns"], r["settings"]))
-            except (ValueError, KeyError, TypeError):  # a line cut short by a crash
-                continue
+            with contextlib.suppress(ValueError):  # a line cut short by a crash
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    yield record
+
+    def finished(self) -> set[tuple]:
+        """The key of every output recorded."""
+        records = set()
+        for r in self._lines():
+            with contextlib.suppress(KeyError, TypeError):
+                records.add((r["output"], r["input"], r["size"], r["mtime_ns"], r["run"]))
         return records
 
-    def key(self, output: Path, source_stat: os.stat_result) -> tuple:
+    def key(self, output: Path, source: Path, source_stat: os.stat_result | None = None) -> tuple:
         relative = output.relative_to(self.output_dir).as_posix()
-        return (relative, source_stat.st_size, source_stat.st_mtime_ns, self.settings)
+        source_stat = source_stat or source.stat()
+        where = os.path.realpath(source)
+        return (relative, where, source_stat.st_size, source_stat.st_mtime_ns, self.fingerprint)
 
     def record(self, job: Job) -> None:
-        output, size, mtime, settings = self.key(job.output, job.input_stat)
-        line = json.dumps({"output": output, "size": size, "mtime_ns": mtime, "settings": settings})
-        # Without its line an output is merely redone by --resume, so a failure here is no error.
+        output, where, size, mtime, run = self.key(job.output, job.source, job.input_stat)
+        self._append(
+            {"output": output, "input": where, "size": size, "mtime_ns": mtime, "run": run}
+        )
+
+    def temp_tag(self) -> str:
+        """The tag of this run's temporary files, recorded before the first is made."""
+        if self._tag is None:
+            self._tag = secrets.token_hex(8)
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            self._append({"temp_tag": self._tag})
+        return self._tag
+
+    def remove_temporaries(self) -> None:
+        """Deletes the temporary files that recorded runs left in the output tree (killed
+        ones), at any depth; symlinked folders are not followed."""
+        tags = {r.get("temp_tag") for r in self._lines()} - {None}
+        for folder, _, names in os.walk(self.output_dir):
+            for name in names:
+                path = Path(folder, name)
+                if AtomicFile.tag_of(name) in tags and stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink()
+
+    def _append(self, record: dict) -> None:
+        # Without its line an output is merely redone by --resume (and a temporary file of a
+        # killed run left in place), so a failure here is no error.
+        line = json.dumps(record).encode("ascii")  # a name's undecodable bytes as \udcxx
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
         with contextlib.suppress(OSError), _log_file(self.path, flags) as log:
-            log.write(line.encode("utf-8") + b"\n")
+            log.write(line + b"\n")
 
 
 def _log_file(path: Path, flags: int) -> BinaryIO:
@@ -318,8 +410,7 @@ def _log_file(path: Path, flags: int) -> BinaryIO:
 class Tree(NamedTuple):
     jobs: list[Job]
     skipped: int  # outputs already done (--resume)
-    binary: list[Path]  # files that are not text, left alone
-    outside: list[Path]  # files that lead outside the input folder (symlinks), left alone
+    found: discovery.Found  # what discovery left alone or could not read, besides the jobs
 
 
 def tree_jobs(
@@ -329,51 +420,18 @@ def tree_jobs(
     exclude: Iterable[str] = (),
     done: DoneLog | None = None,
 ) -> Tree:
-    """Jobs for the files of `input_dir` that match a pattern and no `exclude` glob, mirrored
+    """Jobs for the files of `input_dir` that discovery selects (textio/discovery.py), mirrored
     under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
-    records as made from the same input and settings are skipped. Hidden files and folders are
-    skipped; an exclude glob matches the path relative to `input_dir` or any one of its parts
-    (`build`, `*.min.md`, `docs/api/*`). Symlinks are followed only inside `input_dir`."""
-    tree = Tree([], 0, [], [])
-    input_root = input_dir.resolve()
-    output_root = output_dir.resolve() if output_dir is not None else None
+    records as made from the same input and settings are skipped."""
+    tree = Tree([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
     finished = done.finished() if done else set()
-    if done and output_dir.is_dir():  # an interrupted run's temporary files, if it was killed
-        for temp in output_dir.rglob(".*.tmp"):
-            if AtomicFile.is_temporary_name(temp.name) and temp.is_file():
-                temp.unlink()
-    paths = sorted({path for pattern in patterns for path in input_dir.rglob(pattern)})
-    for path in paths:
+    if done:  # an interrupted run's temporary files, if it was killed
+        done.remove_temporaries()
+    for path in tree.found.files:
         relative = path.relative_to(input_dir)
-        hidden = any(part.startswith(".") for part in relative.parts)  # .git, .venv, ...
-        if hidden or any(_excludes(glob, relative) for glob in exclude) or not path.is_file():
-            continue
-        real = path.resolve()
-        if input_root not in real.parents:
-            tree.outside.append(path)
-            continue
-        if output_root and output_root in real.parents:  # an output folder inside: never read
-            continue
-        if _is_binary(path):
-            tree.binary.append(path)
-            continue
         target = output_dir / relative if output_dir is not None else None
-        if done and target.is_file() and done.key(target, path.stat()) in finished:
+        if done and target.is_file() and done.key(target, path) in finished:
             tree = tree._replace(skipped=tree.skipped + 1)
             continue
         tree.jobs.append(Job(path, target, output_dir))
     return tree
-
-
-def _excludes(glob: str, relative: Path) -> bool:
-    return fnmatch(relative.as_posix(), glob) or any(fnmatch(part, glob) for part in relative.parts)
-
-
-def _is_binary(path: Path) -> bool:
-    """A NUL byte in the first 8 KiB, as git and grep judge, unless a UTF-16 BOM explains it."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(8192)
-    except OSError:
-        return False  # the reader reports it
-    return b"\0" in head and not any(head.startswith(e.bom) for e in BOM_ENCODINGS)

@@ -12,6 +12,7 @@ class Outcome:
     failed: list[str] = field(default_factory=list)  # a `file: why` line for each, as reported
     skipped: int = 0  # outputs that already existed (--resume)
     changed: int = 0  # inputs with at least one edit
+    notes: list[str] = field(default_factory=list)  # inputs left alone, no failure (binary)
 
     def summary(self, check: bool = False) -> str:
         skipped = f", {self.skipped} skipped" if self.skipped else ""

@@ -29,11 +29,35 @@ def diff_output(color: bool = False) -> Callable:
     return lambda stream, name, encoding: UnifiedDiff(stream, name, encoding, color)
 
 
+# git's C-style escapes; any other control or non-ASCII byte is written in octal, as git does.
+_ESCAPES = {7: b"\\a", 8: b"\\b", 9: b"\\t", 10: b"\\n", 11: b"\\v", 12: b"\\f", 13: b"\\r"}
+_ESCAPES |= {ord('"'): b'\\"', ord("\\"): b"\\\\"}
+
+
+def header_name(prefix: str, name: str) -> bytes:
+    """`name` in a ---/+++ line as git writes it, for `patch -p1` and `git apply` from the
+    working folder: relative to it (`./x` is `x`; a file outside it keeps its path from the
+    root, `a/tmp/x`, for `patch -d / -p1`), after `prefix`; in double quotes with C escapes
+    when it holds a control character, a quote, a backslash or a non-ASCII byte, and with a
+    tab after it when it holds a space, so that patch reads the whole name."""
+    path = os.path.normpath(os.path.join(os.getcwd(), name))
+    inside = os.path.relpath(path)
+    if inside == ".." or inside.startswith(".." + os.sep):
+        inside = path.lstrip(os.sep)
+    raw = os.fsencode(prefix + inside.replace(os.sep, "/"))
+    if not any(b < 0x20 or b >= 0x7F or b in _ESCAPES for b in raw):
+        return raw + (b"\t" if b" " in raw else b"")
+    quoted = b"".join(
+        _ESCAPES.get(b) or (b"\\%03o" % b if b < 0x20 or b >= 0x7F else bytes([b])) for b in raw
+    )
+    return b'"' + quoted + b'"'
+
+
 class UnifiedDiff:
     """The unified diff of one input, written to `stream` as its corrected lines arrive.
 
-    Nothing is written for an input without edits. The file headers name the input as given,
-    under `a/` and `b/`, as git does.
+    Nothing is written for an input without edits. The file headers name the input as git
+    does (header_name).
     """
 
     def __init__(
@@ -45,7 +69,7 @@ class UnifiedDiff:
         context: int = CONTEXT,
     ):
         self._stream, self._encoding, self._color, self._context = stream, encoding, color, context
-        self._name = os.fsencode(STDIN_NAME if name is None else name)
+        self._name = STDIN_NAME if name is None else name
         self._before: deque[bytes] = deque(maxlen=context)  # unchanged lines before a hunk
         self._hunk: list[tuple[bytes, bytes]] | None = None  # the open hunk: (tag, line bytes)
         self._start = 0  # the open hunk's first line number
@@ -100,8 +124,8 @@ class UnifiedDiff:
     def _emit(self, hunk: list[tuple[bytes, bytes]]) -> None:
         if not self._headed:
             self._headed = True
-            self._put(b"h", b"--- a/" + self._name + b"\n")
-            self._put(b"h", b"+++ b/" + self._name + b"\n")
+            self._put(b"h", b"--- " + header_name("a/", self._name) + b"\n")
+            self._put(b"h", b"+++ " + header_name("b/", self._name) + b"\n")
         count = sum(tag != b"+" for tag, _ in hunk)
         self._put(b"@", b"@@ -%d,%d +%d,%d @@\n" % (self._start, count, self._start, count))
         for tag, line in hunk:

@@ -16,14 +16,17 @@ Ray is an optional extra, imported only inside functions: pip install 'electra-c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from electra_corrector.cli.formats import UTF8_FORMATS, renderer
 from electra_corrector.cli.report import Outcome
 from electra_corrector.cluster import linerows
+from electra_corrector.markup import masking
+from electra_corrector.textio import discovery
 
 # Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
 # by length before cutting model batches, so several batches' worth pad less than one; blocks
@@ -108,26 +111,34 @@ def correct_tree(
     output_dir: str,
     engine: Engine,
     *,
-    glob: str = "*",
+    glob: str | Iterable[str] = "*",
+    exclude: Iterable[str] = (),
+    syntax: str = "auto",
     output_format: str = "text",
     concurrency: int | None = None,
 ) -> Outcome:
-    """Text files under `input_dir` matching `glob`, corrected and rendered as `output_format`
-    (text, jsonl, marked, report) into the same paths under `output_dir`."""
+    """The text files under `input_dir` that `electra-correct --input-dir` would read (`glob`:
+    one pattern or several, `exclude` globs), corrected as it corrects them (`syntax`: the code of
+    .md and .rst files is never edited) and rendered as `output_format` (text, jsonl, marked,
+    report) into the same paths under `output_dir`."""
     tree = linerows.Tree.of(input_dir, output_dir)
-    rows = _corrected(_line_rows(tree, glob), engine, concurrency, render=output_format)
+    rows, found = _line_rows(tree, glob, exclude, syntax)
+    outcome = Outcome(failed=list(found.problems), notes=found.notes())
+    if rows is None:
+        return outcome
+    rows = _corrected(rows, engine, concurrency, render=output_format)
     written = rows.groupby("file").map_groups(
         linerows.write_file,
         batch_format="pyarrow",
-        fn_kwargs={"fs": tree.out_fs, "json_output": output_format in UTF8_FORMATS},
+        fn_kwargs={"tree": tree, "json_output": output_format in UTF8_FORMATS},
     )
-    done, failed = 0, []
     for row in written.iter_rows():
         if row["error"] is None:
-            done += 1
+            outcome.corrected += 1
         else:
-            failed.append(f"{row['file']}: {row['error']}")
-    return Outcome(corrected=done, failed=sorted(failed))
+            outcome.failed.append(f"{row['file']}: {row['error']}")
+    outcome.failed.sort()
+    return outcome
 
 
 def correct_tree_to_parquet(
@@ -135,16 +146,21 @@ def correct_tree_to_parquet(
     output_dir: str,
     engine: Engine,
     *,
-    glob: str = "*",
+    glob: str | Iterable[str] = "*",
+    exclude: Iterable[str] = (),
+    syntax: str = "auto",
     concurrency: int | None = None,
-) -> None:
-    """Text files under `input_dir` as Parquet rows of file, line, source, text, edits and error
-    (a row of line 0 for a file that could not be read)."""
-    rows = _line_rows(linerows.Tree.of(input_dir, output_dir), glob)
-    corrected = _corrected(rows, engine, concurrency).map_batches(
-        linerows.line_records, batch_format="pyarrow"
-    )
-    _write_parquet(corrected, output_dir)
+) -> Outcome:
+    """The files correct_tree would read as Parquet rows of file, line, source, text, edits and
+    error (a row of line 0 for a file that could not be read); the outcome names the files that
+    discovery left out (its count of corrected files stays 0)."""
+    rows, found = _line_rows(linerows.Tree.of(input_dir, output_dir), glob, exclude, syntax)
+    if rows is not None:
+        corrected = _corrected(rows, engine, concurrency).map_batches(
+            linerows.line_records, batch_format="pyarrow"
+        )
+        _write_parquet(corrected, output_dir)
+    return Outcome(failed=list(found.problems), notes=found.notes())
 
 
 def correct_parquet(
@@ -172,18 +188,32 @@ def correct_parquet(
     _write_parquet(_corrected(rows, engine, concurrency), output_dir)
 
 
-def _line_rows(tree: linerows.Tree, glob: str):
+def _line_rows(tree: linerows.Tree, glob: str | Iterable[str], exclude: Iterable[str], markup: str):
+    """The line rows of the files to read (None when there are none) and what discovery found."""
     import ray
 
     if not tree.is_folder():
         raise InputError(f"{tree.root}: not a directory", "input_dir")
-    if tree.out_base == tree.base:
+    if tree.local and tree.local_output:
+        real = Path(tree.root).resolve()
+        if Path(tree.out_root).resolve() in (real, *real.parents):
+            raise InputError("must not be or contain the input folder", "output_dir")
+    elif tree.out_base == tree.base:
         raise InputError("must differ from the input folder", "output_dir")
-    paths = tree.files(glob)
+    patterns = [glob] if isinstance(glob, str) else list(glob)
+    for pattern in patterns:
+        if problem := discovery.pattern_problem(pattern):
+            raise InputError(f"{pattern}: {problem}", "glob")
+    paths, found = tree.inputs(patterns, list(exclude))
     if not paths:
-        raise InputError(f"{tree.root}: no files match {glob!r}", "input_dir")
+        return None, found
     files = ray.data.read_binary_files(paths, include_paths=True, filesystem=tree.fs)
-    return files.map_batches(linerows.read_lines, batch_format="pyarrow", fn_kwargs={"tree": tree})
+    rows = files.map_batches(
+        linerows.read_lines,
+        batch_format="pyarrow",
+        fn_kwargs={"tree": tree, "markup": markup},
+    )
+    return rows, found
 
 
 def _corrected(rows, engine: Engine, concurrency: int | None, render: str | None = None):
@@ -196,6 +226,10 @@ def _corrected(rows, engine: Engine, concurrency: int | None, render: str | None
         batch_format="pyarrow",
         compute=_actor_pool(engine, concurrency),
         num_gpus=1 if engine.on_gpu else 0,
+        # An actor reserves no CPU: holding them all (one CPU, one actor) it would starve the
+        # read and repartition tasks that feed it, and never finish. The pool's size, at most
+        # one actor per CPU (or GPU), is what shares the CPUs out.
+        num_cpus=0,
     )
 
 
@@ -231,7 +265,14 @@ class _CorrectRows:
         import pyarrow as pa
 
         sources = batch["source"].to_pylist()
-        corrections = self.corrector.correct_batch(s or "" for s in sources)
+        corrections = [
+            masking.outside(c, spans) if spans else c
+            for c, spans in zip(
+                self.corrector.correct_batch(s or "" for s in sources),
+                linerows.protected(batch),
+                strict=True,
+            )
+        ]
         if self.render is None:
             # A null in a Parquet column stays null.
             texts = [

@@ -2,9 +2,11 @@
 
 Each file is decoded exactly as electra-correct decodes it (textio.LineReader) into rows (file,
 line, source, ending); a header row, line 0, carries the file's encoding or why it could not be
-read. Once corrected and rendered, a file's rows are written back in line order, in its input's
-encoding, to the mirror of its path. Local paths and any filesystem pyarrow reads (s3://, gs://)
-work alike; pyarrow is imported only inside functions.
+read. The files are chosen as electra-correct --input-dir chooses them (textio/discovery.py). Once
+corrected and rendered, a file's rows are written back in line order, in its input's encoding, to
+the mirror of its path, as electra-correct writes a local output tree (following no link). Local
+paths and any filesystem pyarrow reads (s3://, gs://) work alike; pyarrow is imported only inside
+functions.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from electra_corrector.markup import syntax
+from electra_corrector.markup.masking import Range
+from electra_corrector.textio.discovery import Found, discover, excluded, matches
 from electra_corrector.textio.files import (
     UTF8,
     LineReader,
     LineWriter,
     TextEncoding,
     TextError,
+    open_tree_output,
     split_line_ending,
 )
 
@@ -32,6 +38,7 @@ class Tree:
     root: str  # the input folder as given: electra-correct names files by it, and so do the rows
     fs: object  # pyarrow FileSystem of the input
     base: str  # the input folder on `fs`
+    out_root: str  # the output folder as given
     out_fs: object
     out_base: str
 
@@ -39,24 +46,54 @@ class Tree:
     def of(cls, input_dir: str, output_dir: str) -> Tree:
         fs, base = filesystem(input_dir)
         out_fs, out_base = filesystem(output_dir)
-        return cls(input_dir, fs, base.rstrip("/"), out_fs, out_base.rstrip("/"))
+        return cls(input_dir, fs, base.rstrip("/"), output_dir, out_fs, out_base.rstrip("/"))
+
+    @property
+    def local(self) -> bool:
+        return "://" not in self.root
+
+    @property
+    def local_output(self) -> bool:
+        return "://" not in self.out_root
 
     def is_folder(self) -> bool:
         from pyarrow import fs
 
         return self.fs.get_file_info(self.base).type == fs.FileType.Directory
 
-    def files(self, pattern: str) -> list[str]:
-        """Files under the input matching `pattern` in any subfolder (as Path.rglob), sorted;
-        never anything inside the output folder."""
+    def inputs(self, patterns: list[str], exclude: list[str]) -> tuple[list[str], Found]:
+        """The paths on `fs` of the files to read, chosen as electra-correct --input-dir chooses
+        them (textio/discovery.py), and what was left out; never anything in the output."""
+        if not self.local:  # an object store: no links to follow, only names to match
+            return self._listed(patterns, exclude), Found()
+        output = Path(self.out_root) if self.local_output else None
+        found = discover(Path(self.root), patterns, exclude, output)
+        paths, kept = [], []
+        for path in found.files:
+            relative = path.relative_to(self.root).as_posix()
+            try:  # Arrow's strings are UTF-8; a name that is not cannot travel in a row
+                relative.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+                found.problems.append(
+                    f"{shown}: the file name is not UTF-8 (Ray needs it); skipped"
+                )
+                continue
+            kept.append(path)
+            paths.append(f"{self.base}/{relative}")
+        found.files = kept
+        return paths, found
+
+    def _listed(self, patterns: list[str], exclude: list[str]) -> list[str]:
         from pyarrow import fs
 
-        found = self.fs.get_file_info(fs.FileSelector(self.base, recursive=True))
+        listed = self.fs.get_file_info(fs.FileSelector(self.base, recursive=True))
         return sorted(
             info.path
-            for info in found
+            for info in listed
             if info.type == fs.FileType.File
-            and PurePosixPath(self.relative(info.path)).match(pattern)
+            and matches(PurePosixPath(self.relative(info.path)), patterns)
+            and not excluded(PurePosixPath(self.relative(info.path)), exclude)
             and not info.path.startswith(self.out_base + "/")
         )
 
@@ -68,8 +105,18 @@ class Tree:
             return f"{self.root.rstrip('/')}/{relative}"
         return str(Path(self.root, relative))
 
-    def target(self, relative: str) -> str:
-        return f"{self.out_base}/{relative}"
+    def write(self, relative: str, data: bytes) -> str | None:
+        """Writes the output of `relative`, complete or not at all; None, or why it failed. A
+        local output tree follows no link and writes only regular files, as electra-correct's."""
+        if not self.local_output:
+            put(self.out_fs, f"{self.out_base}/{relative}", data)
+            return None
+        try:
+            with open_tree_output(Path(self.out_root), Path(relative)) as sink:
+                sink.stream.write(data)
+        except OSError as e:
+            return f"cannot write {Path(self.out_root, relative)}: {e.strerror}"
+        return None
 
 
 def filesystem(location: str):
@@ -95,7 +142,9 @@ def line_schema():
             ("codec", pa.string()),
             ("bom", pa.binary()),
             ("error", pa.string()),  # why the file could not be read
-            ("target", pa.string()),  # its mirror's path on the output filesystem
+            ("relative", pa.string()),  # its path inside the input (and the output) folder
+            # Spans of `source` that are never edited (markup: code, links), [start, end) each.
+            ("protected", pa.list_(pa.list_(pa.int64()))),
         ]
     )
 
@@ -116,13 +165,16 @@ def edits_type():
     )
 
 
-def read_lines(batch, tree: Tree):
-    """Files (path, bytes) to line rows, one table per file."""
+def read_lines(batch, tree: Tree, markup: str = "auto"):
+    """Files (path, bytes) to line rows, one table per file; each line's protected spans come
+    from the scanner of its file's syntax (`markup`: a syntax.SYNTAXES choice), as in the CLI."""
     import pyarrow as pa
 
     for path, data in zip(batch["path"].to_pylist(), batch["bytes"].to_pylist(), strict=True):
         relative = tree.relative(path)
+        label = tree.label(relative)
         reader = LineReader(io.BytesIO(data))
+        scan = syntax.scanner(syntax.syntax_of(label, markup))
         try:
             lines, error = [split_line_ending(text) for text in reader], None
         except TextError as e:
@@ -131,20 +183,31 @@ def read_lines(batch, tree: Tree):
         count = len(lines)
         yield pa.table(
             {
-                "file": [tree.label(relative)] * (count + 1),
+                "file": [label] * (count + 1),
                 "line": list(range(count + 1)),
                 "source": ["", *(body for body, _ in lines)],
                 "ending": ["", *(ending for _, ending in lines)],
                 "codec": [encoding.codec] + [None] * count,
                 "bom": [encoding.bom] + [None] * count,
                 "error": [error] + [None] * count,
-                "target": [tree.target(relative)] + [None] * count,
+                "relative": [relative] + [None] * count,
+                "protected": [
+                    [],
+                    *([list(s) for s in scan(body)] if scan else [] for body, _ in lines),
+                ],
             },
             schema=line_schema(),
         )
 
 
-def write_file(rows, fs, json_output: bool):
+def protected(batch) -> list[list[Range]]:
+    """The protected spans of each row of `batch` (none where it has no such column)."""
+    if "protected" not in batch.column_names:
+        return [[]] * batch.num_rows
+    return [[tuple(span) for span in spans or ()] for spans in batch["protected"].to_pylist()]
+
+
+def write_file(rows, tree: Tree, json_output: bool):
     """All rows of one file, with a `rendered` column, written in line order like
     electra-correct's --output-dir; returns the file's name and error (null once written)."""
     import pyarrow as pa
@@ -159,12 +222,13 @@ def write_file(rows, fs, json_output: bool):
         for text in rows["rendered"][1:]:
             writer.write(text)
         writer.finish()
-        put(fs, rows["target"][0], buffer.getvalue())
+        error = tree.write(rows["relative"][0], buffer.getvalue())
     return pa.table({"file": [file], "error": pa.array([error], pa.string())})
 
 
 def put(fs, path: str, data: bytes) -> None:
-    """Write a whole file that appears complete or not at all (a temporary file, then a move)."""
+    """Write a whole file that appears complete or not at all (a temporary file, then a move),
+    on a filesystem other than the local one (AtomicFile's job there)."""
     folder, name = path.rsplit("/", 1)
     fs.create_dir(folder, recursive=True)
     temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"

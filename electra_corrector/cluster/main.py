@@ -19,6 +19,7 @@ from electra_corrector.cli.shared import (
     corrector_keywords,
     say,
 )
+from electra_corrector.markup.syntax import SYNTAXES
 
 PROG = "electra-correct-ray"
 INSTALL_HINT = "pip install 'electra-correct[ray]'"
@@ -34,7 +35,10 @@ examples:
   electra-correct-ray --input-format parquet --text-column body --input-dir docs.parquet \\
       --output-dir fixed --format parquet
 
-exit status: 0 all files corrected; 1 some could not be read (each named on stderr);
+files are chosen as electra-correct --input-dir chooses them: hidden paths, --exclude, binary
+files and symlinks that lead outside DIR are left out; inside --output-dir nothing is followed.
+
+exit status: 0 all files corrected; 1 some could not be read or written (each named on stderr);
 2 bad arguments, Ray missing, or no model found"""
 
 
@@ -55,7 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="text: files under DIR (default); parquet: a Parquet file or folder",
     )
     data.add_argument(
-        "--glob", default="*", metavar="PATTERN", help="text file names, in any subfolder"
+        "--glob",
+        action="append",
+        metavar="PATTERN",
+        help="file names, in any subfolder (default: *; repeatable), as electra-correct takes it",
+    )
+    data.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip paths (relative to DIR) or folder names matching GLOB (repeatable)",
+    )
+    data.add_argument(
+        "--syntax",
+        choices=SYNTAXES,
+        default="auto",
+        help="markdown and rst never edit code, link targets, URLs or HTML tags (default auto: "
+        "by extension, .md and .rst)",
     )
     data.add_argument(
         "--text-column", default="text", metavar="COL", help="Parquet column to correct"
@@ -80,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=int,
         metavar="N",
-        help="corrector actors, each with its own model and a CPU (or a GPU with --device cuda); "
-        "leave a CPU for reading and writing (default: 1 up to one per CPU or GPU, as needed)",
+        help="corrector actors, each with its own model (and a GPU with --device cuda) "
+        "(default: 1 up to one per CPU or GPU, as needed)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -126,20 +147,26 @@ def _run(args: argparse.Namespace, engine) -> int:
         distributed.correct_parquet(
             *where, text_column=args.text_column, concurrency=args.concurrency
         )
-    elif args.format == "parquet":
-        distributed.correct_tree_to_parquet(*where, glob=args.glob, concurrency=args.concurrency)
+        outcome = None
     else:
-        outcome = distributed.correct_tree(
-            *where, glob=args.glob, output_format=args.format, concurrency=args.concurrency
-        )
+        # The same files as electra-correct --input-dir reads (textio/discovery.py).
+        tree = {"glob": args.glob or ["*"], "exclude": args.exclude, "syntax": args.syntax}
+        if args.format == "parquet":
+            outcome = distributed.correct_tree_to_parquet(
+                *where, **tree, concurrency=args.concurrency
+            )
+        else:
+            outcome = distributed.correct_tree(
+                *where, **tree, output_format=args.format, concurrency=args.concurrency
+            )
+        for message in [] if args.quiet else outcome.notes:
+            _say(message)
         for message in outcome.failed:
             _say(message)
-        if not args.quiet:
-            _say(outcome.summary())
-        return SOME_FAILED if outcome.failed else OK
     if not args.quiet:
-        _say(f"wrote Parquet to {args.output_dir}")
-    return OK
+        tree_written = outcome is not None and args.format != "parquet"
+        _say(outcome.summary() if tree_written else f"wrote Parquet to {args.output_dir}")
+    return SOME_FAILED if outcome and outcome.failed else OK
 
 
 def _say(message: str) -> None:

@@ -7,6 +7,8 @@ import lzma
 from functools import lru_cache
 from pathlib import Path
 
+from electra_corrector.engine.errors import SettingsError
+from electra_corrector.engine.small_files import UnusableFile, numbered_lines
 from electra_corrector.models.assets import asset_path
 
 # Kinds of confusion, in rank order: a pair listed under several is of the first. variant: a
@@ -190,9 +192,24 @@ def write_typo_counts(path: str | Path, counts: dict[tuple[str, str], int]) -> P
 
 
 def read_typo_counts(path: str | Path) -> dict[tuple[str, str], int]:
+    """The counts write_typo_counts wrote; SettingsError naming the file and line of a bad one."""
     counts = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            wrong, right, n = line.split("\t")
-            counts[wrong, right] = int(n)
+    try:
+        for number, line in numbered_lines(path):
+            if line and not line.startswith("#"):
+                fields = line.split("\t")
+                if (
+                    len(fields) != 3
+                    or not all(fields)
+                    or not fields[2].isascii()
+                    or not fields[2].isdigit()
+                ):
+                    raise SettingsError(
+                        f"{path}:{number}: expected 'wrong<TAB>right<TAB>count', got {line[:80]!r}"
+                    )
+                counts[fields[0], fields[1]] = int(fields[2])
+    except OSError as e:
+        raise SettingsError(f"{path}: cannot read it ({e.strerror or e})") from None
+    except UnusableFile as e:
+        raise SettingsError(str(e)) from None
     return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import asdict
 from itertools import islice
 
 from electra_corrector.engine.alignment import Span, SpanBuilder
@@ -15,15 +16,16 @@ from electra_corrector.engine.confusion import (
     default_table,
     read_typo_counts,
 )
-from electra_corrector.engine.detection import flag, pad, replaced_probabilities
+from electra_corrector.engine.detection import ContextFlags, flag, pad, replaced_probabilities
 from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.invariants import violation
-from electra_corrector.engine.options import CorrectorOptions
+from electra_corrector.engine.options import ACCEPT_RULE_FIELDS, CorrectorOptions
 from electra_corrector.engine.precision import convert, float_type, settle
-from electra_corrector.engine.protect import protected_spans
+from electra_corrector.engine.protect import address_offsets
 from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.knowledge.evidence import preload
 from electra_corrector.knowledge.userdict import ProtectedTerms
+from electra_corrector.models.fingerprint import fingerprint, model_digest
 from electra_corrector.models.loading import load_models, resolve
 
 log = logging.getLogger("electra_corrector")
@@ -111,15 +113,60 @@ class Corrector:
             table,
             read_typo_counts(typos) if typos and typos.is_file() else None,
         )
+        use_lm = self._knowledge and self.options.lm_flag is not None
+        self._context_flags = ContextFlags(table, self._knowledge.ngrams) if use_lm else None
         self._pad_id = tokenizer.pad_token_id
         self._mask_id = tokenizer.mask_token_id
+
+    def identity(self, proposals_only: bool = False) -> dict:
+        """What shapes this corrector's output: the package version, the digest of the model's
+        files (models/fingerprint.py), every option and the precision; `proposals_only`: only
+        the options that shape propose()'s proposals, not those of the accept rule."""
+        from electra_corrector import __version__
+
+        options = asdict(self.options)
+        if proposals_only:
+            options = {k: v for k, v in options.items() if k not in ACCEPT_RULE_FIELDS}
+        weights = model_digest(self.models.source)
+        return {
+            "electra-correct": __version__,
+            "weights": weights,
+            **options,
+            "confusion": self.confusion.digest(),  # the table the candidates come from
+            "precision": self.precision,
+        }
+
+    def fingerprint(self, proposals_only: bool = False, **extra) -> str:
+        """A short hash of identity() and `extra` (what a front end adds: the output format,
+        the input's path, ...): equal only for outputs made the same way."""
+        return fingerprint({**self.identity(proposals_only), **extra})
 
     def correct(self, text: str) -> Correction:
         return self.correct_batch([text])[0]
 
     def correct_batch(self, texts: Iterable[str]) -> list[Correction]:
         texts = _text_list(texts)
-        return [self.apply(t, found) for t, found in zip(texts, self.propose(texts), strict=True)]
+        return self.decide(texts, self.propose(texts))
+
+    def decide(
+        self,
+        texts: list[str],
+        proposals: list[list[Proposal]],
+        options: CorrectorOptions | None = None,
+    ) -> list[Correction]:
+        """apply() to each text and its proposals (propose's), and then the second pass that
+        `options` (default: this corrector's) may ask for: correct_batch less the proposing.
+        The second pass proposes at this corrector's settings, as propose() does."""
+        options = options or self.options
+        done = [self.apply(t, found, options) for t, found in zip(texts, proposals, strict=True)]
+        again = [k for k, c in enumerate(done) if c.edits] if options.second_pass != "off" else []
+        if again:
+            found = self.propose([done[k].text for k in again])
+            for k, more in zip(again, found, strict=True):
+                second = self.apply(done[k].text, more, options)
+                merged = merge_passes(done[k], second, options.second_pass, options.max_edits)
+                done[k] = self._checked(merged)
+        return done
 
     @property
     def confusion(self) -> ConfusionTable:
@@ -181,6 +228,11 @@ class Corrector:
         ids, mask = pad(spans, self._pad_id, self.device)
         probs = replaced_probabilities(self.models.discriminator, ids, mask)
         flags = flag(spans, probs, self.options.threshold)
+        if self._context_flags:
+            more = self._context_flags.flag(
+                spans, texts, probs, self.options.threshold, self.options.lm_flag
+            )
+            flags = sorted(flags + more)
         if not flags:
             return
         rows = sorted({row for row, _, _ in flags})
@@ -221,10 +273,9 @@ class Corrector:
     ) -> Correction:
         """`source` with the proposals that `options` (default: this corrector's) accept.
 
-        Only the accept rule's settings act here (threshold, min_gain, detection_weight,
-        lm_weight, word_weight, frequency_weight, max_lm_loss, protect, max_edits,
-        min_context); the rest (top_k, candidates, use_confusion, confusions, typo_prior, ...)
-        shaped the proposals.
+        Only the threshold, lm_flag and the accept rule's settings (options.ACCEPT_RULE_FIELDS)
+        act here; second_pass acts in decide(); the rest (top_k, candidates, use_confusion,
+        confusions, typo_prior, ...) shaped the proposals.
         Of several accepted substitutes at one position, the one of highest `value` is taken.
         """
         options = options or self.options
@@ -235,7 +286,7 @@ class Corrector:
         if proposals:  # URLs and e-mail addresses, and the user's protected terms
             same_terms = options.protect == self.options.protect
             terms = self._protected if same_terms else ProtectedTerms(options.protect)
-            untouchable = protected_spans(source) | terms.positions(source)
+            untouchable = address_offsets(source) | terms.positions(source)
         best: dict[int, tuple[float, Proposal]] = {}
         for p in proposals:
             if p.offset not in untouchable and options.accepts(p.evidence):
@@ -246,20 +297,36 @@ class Corrector:
         if options.max_edits:
             chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)
-        # Slices between edits, not list(source): a 50 MB line must not become 50M objects.
-        pieces, last = [], 0
-        for edit in chosen:
-            pieces += [source[last : edit.offset], edit.right]
-            last = edit.offset + 1
-        pieces.append(source[last:])
-        result = Correction(source, "".join(pieces), tuple(chosen))
+        return self._checked(Correction.applied(source, chosen))
+
+    @staticmethod
+    def _checked(result: Correction) -> Correction:
+        """`result`, or the source unchanged if the correction fails a safety check."""
         problem = violation(result.source, result.text, result.edits)
         if problem:
             log.warning(
                 "kept a sentence unchanged because its correction failed a check: %s", problem
             )
-            return Correction(source, source, ())
+            return Correction(result.source, result.source, ())
         return result
+
+
+def merge_passes(
+    first: Correction, second: Correction, mode: str, max_edits: int = 0
+) -> Correction:
+    """The edits of two passes over one source (`second` corrects `first.text`), as `mode`
+    (CorrectorOptions.second_pass) combines them, each edit relative to the source."""
+    source = first.source
+    redone = {e.offset: e for e in second.edits}
+    if mode == "agree":
+        edits = [e for e in first.edits if e.offset not in redone]
+    else:  # "take": where the second pass edited, its edit stands (an undo leaves no edit)
+        kept = {e.offset: e for e in first.edits}
+        kept.update((o, e._replace(wrong=source[o])) for o, e in redone.items())
+        edits = [e for o, e in sorted(kept.items()) if e.right != source[o]]
+    if max_edits and len(edits) > max_edits:  # the most confident, as apply() keeps them
+        edits = sorted(sorted(edits, key=lambda e: -e.score)[:max_edits], key=lambda e: e.offset)
+    return Correction.applied(source, edits)
 
 
 def has_context(text: str, needed: int) -> bool:

@@ -10,8 +10,27 @@ from pathlib import Path
 from electra_corrector.engine.confusion import KINDS, USER_KIND
 from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
+from electra_corrector.engine.small_files import UnusableFile, read_text
 
 SETTINGS_FILE = "corrector_config.json"
+SECOND_PASSES = ("off", "take", "agree")
+
+
+# The fields only the accept rule reads (Corrector.apply); the others shape the proposals.
+ACCEPT_RULE_FIELDS = frozenset(
+    {
+        "min_gain",
+        "detection_weight",
+        "lm_weight",
+        "word_weight",
+        "frequency_weight",
+        "max_lm_loss",
+        "protect",
+        "max_edits",
+        "min_context",
+        "kind_cost",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,17 @@ class CorrectorOptions:
     # A substitute that lowers the trigram log-probability by more than this is never taken
     # (None: no veto). It stops a frequent character from breaking a real word.
     max_lm_loss: float | None = None
+    # Detection by the language model (with word knowledge): a position the discriminator
+    # leaves under the threshold is flagged anyway when a confusable substitute raises the
+    # trigram log-probability, less its frequency advantage (`lm - frequency`), by more than
+    # this, and such a substitute may pass the threshold so (None: off). The rest of the
+    # accept rule still decides.
+    lm_flag: float | None = None
+    # A second pass for sentences with several errors, whose contexts hold each other's
+    # errors: a text the accept rule edited is proposed again as corrected. "off"; "take": the
+    # second pass's result (it may add edits, or change or undo the first's); "agree": only the
+    # first pass's edits that the second leaves alone.
+    second_pass: str = "off"
     # Terms never edited wherever they occur (names, product and domain terms).
     protect: tuple[str, ...] = ()
     # Extra (wrong, right) confusions, characters or equal-length words, beside the shipped table.
@@ -81,12 +111,18 @@ class CorrectorOptions:
             )
         if self.min_context < 0:
             raise ValueError(f"min_context must not be negative, got {self.min_context}")
+        if self.lm_flag is not None and self.lm_flag < 0:
+            raise ValueError(f"lm_flag must be None or at least 0, got {self.lm_flag}")
         if self.candidates < 1:
             raise ValueError(f"candidates must be at least 1, got {self.candidates}")
         unknown = {kind for kind, _ in self.kind_cost} - {*KINDS, USER_KIND}
         if unknown:
             raise ValueError(f"kind_cost names unknown kinds {sorted(unknown)}; known: {KINDS}")
         object.__setattr__(self, "_cost", dict(self.kind_cost))  # value() reads it per proposal
+        if self.second_pass not in SECOND_PASSES:
+            raise ValueError(
+                f"second_pass must be one of {', '.join(SECOND_PASSES)}, got {self.second_pass!r}"
+            )
         if self.generator_input not in ("as_written", "masked"):
             raise ValueError(
                 f"generator_input must be 'as_written' or 'masked', got {self.generator_input!r}"
@@ -106,13 +142,22 @@ class CorrectorOptions:
         )
 
     def accepts(self, evidence: Evidence) -> bool:
-        """Whether a substitute is taken: its position was flagged, no veto applies, and its
-        value clears min_gain."""
-        if evidence.probability <= self.threshold:
+        """Whether a substitute is taken: its position was flagged (by the discriminator, or
+        the language model for this substitute), no veto applies, and its value clears
+        min_gain."""
+        if evidence.probability <= self.threshold and not self.context_flags(evidence):
             return False
         if self.max_lm_loss is not None and evidence.lm < -self.max_lm_loss:
             return False
         return self.value(evidence) > self.min_gain
+
+    def context_flags(self, evidence: Evidence) -> bool:
+        """Whether the language model flags a substitute by itself (see lm_flag)."""
+        return (
+            self.lm_flag is not None
+            and self.word_knowledge
+            and evidence.lm - evidence.frequency > self.lm_flag
+        )
 
     def updated(self, **changes) -> CorrectorOptions:
         """A copy with the given fields changed; None means keep the current value."""
@@ -127,7 +172,7 @@ class CorrectorOptions:
             return cls()
         known = {f.name for f in fields(cls)}
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
+            data = json.loads(read_text(path), parse_constant=_no_constant)
             if not isinstance(data, dict):
                 raise ValueError("expected a JSON object of settings")
             settings = {k: v for k, v in data.items() if k in known}
@@ -147,7 +192,9 @@ class CorrectorOptions:
                     for pair in settings["confusions"]
                 )
             return cls(**settings)
-        except (OSError, UnicodeDecodeError, ValueError, TypeError) as e:
+        except UnusableFile as e:
+            raise SettingsError(str(e)) from None
+        except (OSError, ValueError, TypeError) as e:
             raise SettingsError(f"{path}: {e}") from None
 
     def to_json(self, **extra) -> str:

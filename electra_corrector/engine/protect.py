@@ -1,8 +1,8 @@
 """Character offsets the corrector must never edit: URLs and e-mail addresses.
 
 A Chinese character inside `https://example.com/路径` or `张三@例子.中国` is part of an address,
-not a typo. `protected_spans(text)` is the one place that decides such offsets; the Corrector
-drops any edit that falls on one. User-protected terms can join the same mechanism later.
+not a typo. `address_ranges(text)` is the one place that decides where addresses are: the
+Corrector drops any edit that falls on one, and the markup scanners protect the same ranges.
 """
 
 from __future__ import annotations
@@ -49,12 +49,13 @@ class RunPattern:
 _EMAILS = RunPattern(f"(?R){_EMAIL}", r"[\w.%+-]")
 
 
-def protected_spans(text: str) -> set[int]:
-    """Offsets in `text` that belong to a URL or an e-mail address."""
-    offsets: set[int] = set()
+def address_ranges(text: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges of `text` that hold a URL or an e-mail address."""
     if "://" not in text and "www." not in text and "@" not in text:
-        return offsets  # the common case, without running the patterns
-    for pattern in (_URL, _EMAILS):
-        for match in pattern.finditer(text):
-            offsets.update(range(match.start(), match.end()))
-    return offsets
+        return []  # the common case, without running the patterns
+    return [match.span() for pattern in (_URL, _EMAILS) for match in pattern.finditer(text)]
+
+
+def address_offsets(text: str) -> set[int]:
+    """Offsets in `text` that belong to a URL or an e-mail address."""
+    return {i for start, end in address_ranges(text) for i in range(start, end)}

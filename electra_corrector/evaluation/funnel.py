@@ -3,11 +3,14 @@
 not in the confusion table   the candidate filter would never let the right character stand
                              for the wrong one (with the filter off, every edit passes)
 not flagged                  no substitute was proposed there: the discriminator's probability
-                             was under the threshold (or no plausible substitute was left)
+                             was under the threshold and the language model did not flag it
+                             (lm_flag), or no plausible substitute was left
 not among the candidates     substitutes were proposed there, but not the right one
 rejected by the accept rule  the right one was proposed, and the accept rule turned it down
                              (or another substitute won the position)
-accepted                     the corrected text has the right character there
+accepted                     the corrected text has the right character there (counted before
+                             the stages between: a second pass may fix what the first's
+                             proposals lack)
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def funnel(
                 continue
             if not plausible(wrong, right):
                 stage = STAGES[0]
+            elif predicted[offset] == right:  # a second pass may fix what the first did not see
+                stage = STAGES[4]
             elif offset not in proposed:
                 stage = STAGES[1]
             elif right not in proposed[offset]:

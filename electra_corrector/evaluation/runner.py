@@ -19,8 +19,9 @@ def evaluate(
 
     `corrector` needs only `correct_batch(list[str]) -> list[Correction]`. `progress` shows a tqdm
     bar on stderr. Given a `proposals` list, each source's proposals are appended to it too (the
-    funnel report reads them): then the corrector's `propose` and `apply` are used, the two
-    halves of correct_batch, so the corrections are the same.
+    funnel report reads them): then the corrector's `propose` and `decide` are used, the two
+    halves of correct_batch, so the corrections are the same (the second pass's proposals,
+    if it has one, are not kept).
     """
     from tqdm import tqdm
 
@@ -36,7 +37,7 @@ def evaluate(
             else:
                 found = corrector.propose(batch)
                 proposals.extend(found)
-                predictions.extend(map(corrector.apply, batch, found))
+                predictions.extend(corrector.decide(batch, found))
             bar.update(len(batch))
     metrics = compute_metrics(
         sources, [target for _, target in pairs], [p.text for p in predictions]

@@ -1,19 +1,15 @@
 """The signature line printed with every score: what two people must share to compare numbers.
 
 Like sacrebleu's, it names everything that changes a score and nothing local: the package
-version, the model's name and a short hash of its weights, every decoding setting, a short hash of
-the confusion table, the precision, the device, the torch and transformers versions, and the data
-file's name, format and hash. No absolute paths, so a signature can be pasted into a paper or an
-issue.
+version, the model's name and a short hash of its files (models/fingerprint.py), every decoding
+setting, a short hash of the confusion table, the precision, the device, the torch and
+transformers versions, and the data file's name, format and hash. No absolute paths, so a
+signature can be pasted into a paper or an issue.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from electra_corrector import __version__
 from electra_corrector.evaluation.datasets import Dataset
-from electra_corrector.models.loading import weights_digest
 
 
 def device_name(device) -> str:
@@ -29,14 +25,11 @@ def signature(corrector, dataset: Dataset, size: int, t2s: bool) -> str:
     import torch
     import transformers
 
-    source = corrector.models.source
+    made_by = corrector.identity()  # the version, the model's digest, the options, precision
     fields = {
-        "electra-correct": __version__,
-        "model": source.name,
-        "weights": weights_digest(source),
-        **asdict(corrector.options),
-        "confusion": corrector.confusion.digest(),
-        "precision": corrector.precision,
+        "electra-correct": made_by.pop("electra-correct"),
+        "model": corrector.models.source.name,
+        **made_by,
         "device": device_name(corrector.device),
         "torch": torch.__version__,
         "transformers": transformers.__version__,

@@ -111,20 +111,33 @@ class CharNgrams:
     def _lookup(table, keys: np.ndarray) -> np.ndarray:
         """Stored log-count of each key; NaN where the n-gram is not in the table."""
         known, logs = table
-        at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-        return np.where(known[at] == keys, logs[at], np.nan) if len(known) else keys * np.nan
+        if not len(known):
+            return keys * np.nan
+        # Searched in sorted order, each key once: neighbouring searches then walk the same
+        # part of the table (ten times faster than random order on a large batch).
+        unique, back = np.unique(keys, return_inverse=True)
+        at = np.minimum(np.searchsorted(known, unique), len(known) - 1)
+        return np.where(known[at] == unique, logs[at], np.nan)[back.reshape(keys.shape)]
 
-    def logprob(self, trigrams: np.ndarray) -> np.ndarray:
-        """log P(c | a b) for every row (a, b, c) of an int array of shape (..., 3)."""
-        trigrams = trigrams.astype(np.int64)
-        a, b, c = trigrams[..., 0], trigrams[..., 1], trigrams[..., 2]
-        tri = self._lookup(self._trigram, (a << 2 * _BITS) | (b << _BITS) | c)
-        context = self._lookup(self._bigram, (a << _BITS) | b)
-        bi = self._lookup(self._bigram, (b << _BITS) | c)
-        log_b = np.log(self.unigrams[b] + 1.0)
-        uni = 2 * _BACKOFF + np.log(self.unigrams[c] + 1.0) - self._log_total
-        backed = np.where(np.isnan(bi), uni, _BACKOFF + bi - log_b)
-        return np.where(np.isnan(tri) | np.isnan(context), backed, tri - context)
+    def window_logprob(self, windows: np.ndarray) -> np.ndarray:
+        """log P of the three trigrams ending at the middle of each window of five ids and at
+        the two after it (shape (..., 5) -> (...)): log P(c | a b) + log P(d | b c) +
+        log P(e | c d), a boundary pad after a boundary (short texts) counting 0, as it is no
+        real event. The windows' bigrams are looked up once for the trigrams that share them."""
+        w = windows.astype(np.int64)
+        a, b, c, d, e = (w[..., k] for k in range(5))
+        ab, bc, cd, de = (
+            self._lookup(self._bigram, (x << _BITS) | y)
+            for x, y in ((a, b), (b, c), (c, d), (d, e))
+        )
+        total = np.zeros(w.shape[:-1])
+        for x, y, z, context, bi in ((a, b, c, ab, bc), (b, c, d, bc, cd), (c, d, e, cd, de)):
+            tri = self._lookup(self._trigram, (x << 2 * _BITS) | (y << _BITS) | z)
+            uni = 2 * _BACKOFF + np.log(self.unigrams[z] + 1.0) - self._log_total
+            backed = np.where(np.isnan(bi), uni, _BACKOFF + bi - np.log(self.unigrams[y] + 1.0))
+            score = np.where(np.isnan(tri) | np.isnan(context), backed, tri - context)
+            total += np.where((y == BOUNDARY) & (z == BOUNDARY), 0.0, score)
+        return total
 
     def frequency_gains(self, items: list[tuple[str, int, str]]) -> np.ndarray:
         """For each (text, offset, replacement): log count(replacement) - log count(original)."""
@@ -144,25 +157,51 @@ class CharNgrams:
         replaced. Negative: the replacement fits its neighbours worse than the original."""
         if not items:
             return np.zeros(0)
-        windows = np.empty((len(items), 2, 5), dtype=np.int64)
-        framed: dict[str, np.ndarray] = {}  # each text encoded once, two boundaries each side
-        for k, (text, offset, right) in enumerate(items):
-            ids = framed.get(text)
-            if ids is None:
-                ids = framed[text] = np.r_[[BOUNDARY] * 2, encode(text), [BOUNDARY] * 2]
-            windows[k, 0] = windows[k, 1] = ids[offset : offset + 5]
-            windows[k, 1, 2] = self.ids.get(right, UNKNOWN)
-            # Counts never cross a sentence end, so neither does the context: a text is scored
-            # as the sentences it is made of, whatever else shares its line.
-            if offset >= 1 and text[offset - 1] in SENTENCE_ENDS:
-                windows[k, :, :2] = BOUNDARY
-            elif offset >= 2 and text[offset - 2] in SENTENCE_ENDS:
-                windows[k, :, 0] = BOUNDARY
-            if offset + 1 < len(text) and text[offset + 1] in SENTENCE_ENDS:
-                windows[k, :, 4] = BOUNDARY
-        trigrams = np.stack([windows[..., j : j + 3] for j in range(3)], axis=-2)
-        scores = self.logprob(trigrams)
-        # A boundary pad after a boundary (short texts) is not a real event: score it 0.
-        pad = (trigrams[..., 1] == BOUNDARY) & (trigrams[..., 2] == BOUNDARY)
-        scores = np.where(pad, 0.0, scores).sum(-1)
-        return scores[:, 1] - scores[:, 0]
+        rows = np.empty((len(items), 5), dtype=np.int64)
+        at: dict[str, list[int]] = {}  # the items of each text, so that it is encoded once
+        for k, (text, _, _) in enumerate(items):
+            at.setdefault(text, []).append(k)
+        for text, ks in at.items():
+            rows[ks] = windows(text, np.array([items[k][1] for k in ks]))
+        subs = np.array([self.ids.get(right, UNKNOWN) for _, _, right in items], dtype=np.int64)
+        return self.window_deltas(rows, subs)
+
+    def window_deltas(self, windows: np.ndarray, subs: np.ndarray) -> np.ndarray:
+        """deltas() for windows of five ids (as windows() cuts them, centred on the character
+        replaced) and the id of each one's replacement: vectorised, for many at once."""
+        replaced = windows.copy()
+        replaced[:, 2] = subs
+        return self.window_logprob(replaced) - self.window_logprob(windows)
+
+    def log_counts(self, ids: np.ndarray) -> np.ndarray:
+        """log(1 + count) of each id: frequency_gains' terms, vectorised."""
+        return np.log(self.unigrams[ids] + 1.0)
+
+
+_END_CODES = np.array(sorted(map(ord, SENTENCE_ENDS)), dtype=np.uint32)
+
+
+def windows(text: str, offsets: np.ndarray) -> np.ndarray:
+    """The five ids around each offset of `text` that deltas() scores, the character replaced
+    in the middle, boundaries beyond the text: shape (len(offsets), 5).
+
+    Counts never cross a sentence end, so neither does the context: a text is scored as the
+    sentences it is made of, whatever else shares its line."""
+    offsets = np.asarray(offsets, dtype=np.int64).reshape(-1)
+    if not len(offsets):
+        return np.zeros((0, 5), dtype=np.int64)
+    # Only the stretch the windows cover is encoded: a span of a 50 MB line costs no more
+    # than a short line.
+    lo = max(int(offsets.min()) - 2, 0)
+    piece = text[lo : int(offsets.max()) + 3]
+    codes = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ids = np.r_[[BOUNDARY] * 2, codepoint_ids()[codes].astype(np.int64), [BOUNDARY] * 2]
+    ends = np.r_[np.isin(codes, _END_CODES), False]  # past the end (of the text) is no end
+    at = offsets - lo
+    found = ids[at[:, None] + np.arange(5)]
+    after_end = (offsets >= 1) & ends[at - 1]
+    two_after = (offsets >= 2) & ends[at - 2] & ~after_end
+    found[after_end, :2] = BOUNDARY
+    found[two_after, 0] = BOUNDARY
+    found[ends[at + 1], 4] = BOUNDARY
+    return found

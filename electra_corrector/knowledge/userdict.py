@@ -11,21 +11,25 @@ import re
 from pathlib import Path
 
 from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.engine.small_files import UnusableFile, numbered_lines
 
 
 class UserDictError(CorrectorError):
     """A dictionary file that cannot be used; the message names the file and line."""
 
 
-def _entries(path: Path):
+def _entries(path: Path) -> list[tuple[int, str]]:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserDictError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            yield number, line
+        lines = list(numbered_lines(path))
+    except OSError as exc:
+        raise UserDictError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except UnusableFile as exc:
+        raise UserDictError(str(exc)) from None
+    return [
+        (number, line.strip())
+        for number, line in lines
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def read_terms(path: Path) -> tuple[str, ...]:

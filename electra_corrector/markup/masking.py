@@ -1,24 +1,42 @@
 """Positions that must not be edited: character spans of a line, from any number of sources
-(markup syntax, protected terms, URLs), combined by simply listing them together."""
+(markup syntax, source code, inline ignores, protected terms, URLs), combined by simply listing
+them together."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.result import Correction
 
-Span = tuple[int, int]  # [start, end) character offsets in a line
+Range = tuple[int, int]  # [start, end) character offsets in a line
 
 
-def outside(correction: Correction, spans: Iterable[Span]) -> Correction:
+def outside(correction: Correction, spans: Iterable[Range]) -> Correction:
     """`correction` without its edits that fall inside any of `spans`; the text follows."""
     spans = list(spans)
     kept = tuple(e for e in correction.edits if not any(a <= e.offset < b for a, b in spans))
     if len(kept) == len(correction.edits):
         return correction
-    pieces, last = [], 0
-    for edit in kept:
-        pieces += [correction.source[last : edit.offset], edit.right]
-        last = edit.offset + 1
-    pieces.append(correction.source[last:])
-    return Correction(correction.source, "".join(pieces), kept)
+    return Correction.applied(correction.source, kept)
+
+
+def pieces(line: str, spans: Iterable[Range]) -> list[Range]:
+    """The stretches of `line` outside all of `spans` that hold a Chinese character: in source
+    code each is corrected on its own (a comment, a string), and the rest costs nothing."""
+    found, last = [], 0
+    for a, b in [*sorted(spans), (len(line), len(line))]:
+        if a > last and any(map(is_cjk, line[last:a])):
+            found.append((last, a))
+        last = max(last, b)
+    return found
+
+
+def spliced(line: str, parts: Sequence[Range], corrections: Sequence[Correction]) -> Correction:
+    """`line` with each of its `parts` replaced by its correction; edits at offsets in `line`."""
+    edits = tuple(
+        edit._replace(offset=edit.offset + start)
+        for (start, _), correction in zip(parts, corrections, strict=True)
+        for edit in correction.edits
+    )
+    return Correction.applied(line, edits)

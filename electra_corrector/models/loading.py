@@ -12,7 +12,6 @@ weights-only load, and never trust_remote_code.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -86,31 +85,18 @@ class ModelSource:
         return self.discriminator
 
 
-def weights_digest(source: ModelSource, length: int = 12) -> str:
-    """A short SHA-256 over both models' weight files (for a hub id, its cached copies), so that a
-    score names the exact weights whatever their folder is called; "unknown" when not found."""
-    digest = hashlib.sha256()
-    for name in (source.discriminator, source.generator):
-        path = _weights_file(name)
-        if path is None:
-            return "unknown"
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:length]
-
-
-def _weights_file(name: str) -> Path | None:
+def cached_file(name: str, filename: str) -> Path | None:
+    """`filename` of the model folder `name`, or of hub id `name`'s cached copy; None if absent."""
     folder = Path(name)
     if folder.is_dir():
-        return next((folder / w for w in WEIGHT_FILES if (folder / w).is_file()), None)
+        return folder / filename if (folder / filename).is_file() else None
     from huggingface_hub import try_to_load_from_cache
 
-    for weights in WEIGHT_FILES:
-        cached = try_to_load_from_cache(name, weights)
-        if isinstance(cached, str):
-            return Path(cached)
-    return None
+    try:
+        cached = try_to_load_from_cache(name, filename)
+    except ValueError:  # not a valid hub id either
+        return None
+    return Path(cached) if isinstance(cached, str) else None
 
 
 @dataclass

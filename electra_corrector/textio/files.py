@@ -13,7 +13,6 @@ import errno
 import io
 import os
 import queue
-import re
 import stat
 import sys
 import tempfile
@@ -313,26 +312,30 @@ class AtomicFile:
 
     Written to a temporary file in the same folder, then flushed, fsynced and renamed over `path`
     on `commit()`; `discard()` (or an exception or Ctrl-C inside a `with` block) removes it and
-    leaves `path` as it was. Temporary names start with "." and end with ".tmp". A symlink at
-    `path` is kept: its target is replaced. The replaced file's mode, owner and group are kept
-    (its other hard links keep the old content: the new file is a new inode).
+    leaves `path` as it was. Temporary names are ".{name}.{tag}.{8 random characters}.tmp":
+    `tag` (letters and digits) lets whoever chose it find the files a killed run left, and
+    only those (tag_of). A symlink at `path` is kept: its target is replaced. The replaced
+    file's mode, owner and group are kept (its other hard links keep the old content: the new
+    file is a new inode).
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, tag: str = "t"):
+        if not tag.isalnum():
+            raise ValueError(f"a temporary file's tag is letters and digits, got {tag!r}")
         self.path = Path(os.path.realpath(path))
         fd, temp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+            dir=self.path.parent, prefix=f".{self.path.name}.{tag}.", suffix=".tmp"
         )
         self._temp = Path(temp)
         self.stream: BinaryIO = os.fdopen(fd, "wb")
 
-    # The temporary names made above: ".{name}.{8 random characters from mkstemp}.tmp".
-    _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
-
-    @classmethod
-    def is_temporary_name(cls, name: str) -> bool:
-        """Whether `name` has the form of an AtomicFile's temporary file."""
-        return cls._TEMP_NAME.fullmatch(name) is not None
+    @staticmethod
+    def tag_of(name: str) -> str | None:
+        """The tag in `name` if it has the form of an AtomicFile's temporary name, else None."""
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            return None
+        parts = name[1:-4].rsplit(".", 2)
+        return parts[1] if len(parts) == 3 and parts[0] and len(parts[2]) == 8 else None
 
     def commit(self) -> None:
         try:
@@ -393,13 +396,13 @@ def open_output(path: Path) -> AtomicFile | DirectFile:
     return AtomicFile(path) if stat.S_ISREG(mode) else DirectFile(path)
 
 
-def open_tree_output(root: Path, relative: Path) -> AtomicFile:
+def open_tree_output(root: Path, relative: Path, tag: str = "t") -> AtomicFile:
     """The output `relative` of a tree mirrored under `root`, its folders made as needed.
 
     Nothing below `root` is followed or written through: a symlink (which may lead to any of the
     user's files), a FIFO (which would block) or a device where a folder or the file belongs is
     refused with OSError naming it, before anything is made outside the tree. (`root` itself may
-    be a symlink: the user named it.)"""
+    be a symlink: the user named it.) `tag` marks its temporary file (AtomicFile)."""
     root.mkdir(parents=True, exist_ok=True)
     real, shown = Path(os.path.realpath(root)), root
     for i, part in enumerate(relative.parts):
@@ -418,7 +421,7 @@ def open_tree_output(root: Path, relative: Path) -> AtomicFile:
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
             why = "an output tree writes only regular files" if last else "not a folder"
             raise OSError(errno.EPERM, f"{shown} is {kind} ({why})")
-    return AtomicFile(real)
+    return AtomicFile(real, tag)
 
 
 _KINDS = {

@@ -100,16 +100,28 @@ def text_splits(
         }
     # An even sample keeps the clean dev file quick to tune on, with every genre in it.
     dev_sentences = dev_sentences[:: max(1, math.ceil(len(dev_sentences) / DEV_CLEAN))]
+    train_pairs, dev_pairs = training_pairs(sighan_dir, pairs_dir, stats["pairs"])
+    return TextSplits(train_sentences, train_pairs, dev_sentences, dev_pairs, stats)
+
+
+def training_pairs(
+    sighan_dir: Path | None, pairs_dir: Path | None, stats: dict | None = None
+) -> tuple[list, list]:
+    """(train, dev) real pairs: the SIGHAN training pairs split by the fixed rule, plus every
+    file in `pairs_dir` less its dev share and less anything already among the SIGHAN pairs;
+    no sentence of the SIGHAN-15 test set in either. `stats` gets the counts."""
+    stats = {} if stats is None else stats
+    overlap = overlap_texts(sighan_dir) if sighan_dir else set()
     train_pairs, dev_pairs = pair_splits(sighan_dir) if sighan_dir else ([], [])
-    stats["pairs"]["sighan_train"] = len(train_pairs)
+    stats["sighan_train"] = len(train_pairs)
     if pairs_dir:
         known = set(train_pairs) | set(dev_pairs)
         extra = [
             p for p in without_texts(extra_training_pairs(pairs_dir), overlap) if p not in known
         ]
-        stats["pairs"]["extra"] = len(extra)
+        stats["extra"] = len(extra)
         train_pairs = train_pairs + extra
-    return TextSplits(train_sentences, train_pairs, dev_sentences, dev_pairs, stats)
+    return train_pairs, dev_pairs
 
 
 def pair_splits(sighan_dir: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,33 +15,55 @@ from electra_corrector.training.batches import Batch, BatchSampler, pad_rows
 from electra_corrector.training.candidate_loss import PAD, candidate_loss
 
 
+def _setting(default, help: str, **argparse):
+    """A TrainSettings field with what scripts/train.py needs to offer it as an option."""
+    return field(default=default, metadata={"help": help, **argparse})
+
+
 @dataclass
 class TrainSettings:
+    """The one list of training settings and their defaults; scripts/train.py offers each field
+    as an option (--batch-tokens for batch_tokens) with the help given here."""
+
     run_dir: Path
-    seed: int = 0
-    minutes: float | None = None
-    steps: int | None = None
-    batch_tokens: int = 4096
-    lr: float = 5e-4
-    warmup: float = 0.05  # share of the run spent warming up the learning rate
-    weight_decay: float = 0.01
-    mask_fraction: float = 0.10  # generator input tokens replaced by [MASK]
-    keep_fraction: float = 0.25  # unchanged positions that still count in the generator loss
-    pair_fraction: float = 0.30  # share of batch rows that are real SIGHAN pairs
-    # "vocab": 21k-way softmax at sampled positions; "candidates": the written char or one of
-    # its confusables, at every CJK position (candidate_loss.py)
-    g_objective: str = "vocab"
-    device: str = "cpu"
-    precision: str = "fp32"  # "bf16": autocast forward passes (GPU); weights stay fp32
-    loader_workers: int = 0  # processes preparing batches ahead (0: in the loop)
-    threads: int = 2
-    checkpoint_minutes: float = 10.0
-    eval_minutes: float = 5.0
+    seed: int = _setting(0, "random seed (runs bounded by --steps are reproducible)")
+    minutes: float | None = _setting(None, "training time budget", type=float)
+    steps: int | None = _setting(None, "number of optimizer steps", type=int)
+    batch_tokens: int = _setting(4096, "tokens per batch (padding included)")
+    lr: float = _setting(5e-4, "peak learning rate (AdamW)")
+    warmup: float = _setting(0.05, "share of the run spent warming up the learning rate")
+    weight_decay: float = _setting(0.01, "AdamW weight decay")
+    mask_fraction: float = _setting(0.10, "generator input tokens replaced by [MASK] (vocab)")
+    keep_fraction: float = _setting(
+        0.25, "share of unchanged positions scored in the generator loss (1.0: all)"
+    )
+    pair_fraction: float = _setting(0.30, "share of batch rows that are real error pairs")
+    g_objective: str = _setting(
+        "candidates",
+        "generator loss: the written char or one of its confusables at every CJK position "
+        "(candidates, cheap and what decoding compares; candidate_loss.py), or a 21k-way "
+        "softmax at sampled positions (vocab)",
+        choices=("candidates", "vocab"),
+    )
+    device: str = _setting("cpu", "cpu or cuda")
+    precision: str = _setting(
+        "fp32",
+        "bf16: autocast the forward passes (on a GPU; weights and optimizer stay fp32)",
+        choices=("fp32", "bf16"),
+    )
+    loader_workers: int = _setting(
+        0, "processes that corrupt and batch text ahead of the model (0: in the training loop)"
+    )
+    threads: int = _setting(2, "CPU threads for torch")
+    checkpoint_minutes: float = _setting(10.0, "minutes between checkpoints")
+    eval_minutes: float = _setting(5.0, "minutes between dev evaluations")
     progress: bool = True
 
     def __post_init__(self):
         if self.minutes is None and self.steps is None:
             raise ValueError("give a time budget (minutes) or a number of steps")
+        if self.g_objective not in ("candidates", "vocab"):
+            raise ValueError(f"g_objective: {self.g_objective!r} is not candidates or vocab")
 
 
 class Trainer:
@@ -55,6 +77,8 @@ class Trainer:
     ):
         import torch
 
+        if settings.g_objective == "candidates" and candidates is None:
+            raise ValueError("the candidates objective needs the candidate table")
         self.s = settings
         torch.set_num_threads(settings.threads)
         self.device = torch.device(settings.device)

@@ -1,4 +1,4 @@
-"""benchmark.py's timed settings, each run inside its own subprocess (run_child): the engine, the
+"""The benchmark's timed settings, each run inside its own subprocess (run_child): the engine, the
 engine without word knowledge, the bare-forward floor and the pycorrector-style baseline.
 
 Everything goes through the package's public API: Corrector.correct_batch and Corrector.spans,
@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench_baseline import PycorrectorStyle
+from .baseline import PycorrectorStyle
 
 WARMUP_SENTENCES = 8
 
@@ -50,7 +50,7 @@ def timed(run, warm_up, work, device: str, repeats: int) -> dict:
     return {"seconds": statistics.median(times), "passes": times, "loaded_at": loaded, **counts}
 
 
-def load_corrector(cfg: dict, word_knowledge: bool = True):
+def load_corrector(cfg: dict, word_knowledge: bool = True, **overrides):
     """The corrector as the console scripts load it (loaded objects exempt from the GC)."""
     from electra_corrector.engine.process import corrector_for_process
 
@@ -61,6 +61,7 @@ def load_corrector(cfg: dict, word_knowledge: bool = True):
         batch_size=cfg["batch_size"],
         precision=cfg["precision"],
         word_knowledge=word_knowledge,
+        **overrides,
     )
 
 
@@ -89,8 +90,8 @@ def count_flags(corrector, texts: list[str]) -> int:
     return flagged
 
 
-def bench_engine(cfg: dict, sentences: list[str], word_knowledge: bool = True) -> dict:
-    corrector = load_corrector(cfg, word_knowledge)
+def bench_engine(cfg: dict, sentences: list[str], word_knowledge: bool = True, **overrides) -> dict:
+    corrector = load_corrector(cfg, word_knowledge, **overrides)
 
     def run(texts):
         return {"edits": sum(len(r.edits) for r in corrector.correct_batch(texts))}
@@ -157,6 +158,7 @@ def bench_baseline(cfg: dict, sentences: list[str]) -> dict:
 BENCHES = {
     "engine": bench_engine,
     "blind": lambda cfg, sentences: bench_engine(cfg, sentences, word_knowledge=False),
+    "variant": lambda cfg, sentences: bench_engine(cfg, sentences, **cfg["variant"]),
     "floor": bench_floor,
     "baseline": bench_baseline,
 }

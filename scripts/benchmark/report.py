@@ -1,4 +1,4 @@
-"""benchmark.py's report: the machine, and markdown tables ready for the README."""
+"""The benchmark's report: the machine, and markdown tables ready for the README."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-from bench_startup import FIRST_LINE_RUNS, HELP_RUNS
+from .startup import FIRST_LINE_RUNS, HELP_RUNS
 
 NAMES = {
     "engine": "electra-correct, batched ({batch_size})",
     "blind": "the same without word knowledge",
+    "variant": "the same with {variant_text}",
     "floor": "floor: bare D + G forward",
     "baseline": "pycorrector-style, one block at a time",
 }
@@ -81,9 +82,15 @@ def table_row(key: str, results: dict, cfg: dict) -> str:
         f"| {fmt(r['chars_per_s'], ',.0f')} | {r['flagged']:,} | {fmt(r.get('edits'), ',')} "
         f"| {fmt(ratio(baseline, r), '.1f', '×')} "
         f"| {fmt(ratio(r, floor) if setting != 'baseline' else None, '.2f', '×')} "
-        f"| {fmt(ratio(fp32, r) if setting in ('engine', 'blind') else None, '.2f', '×')} "
+        f"| {fmt(ratio(fp32, r) if setting in ('engine', 'blind') else None, '.2f', '×')}"
+        f"{own_speed(results, r, precision) if setting == 'variant' else ''} "
         f"| {fmt(r['peak_rss_mb'], ',.0f', ' MB')} | {fmt(r['load_s'], '.1f', ' s')} |"
     )
+
+
+def own_speed(results: dict, r: dict, precision: str) -> str:
+    """A variant's speed over the engine of its own precision, as ` (0.93× own)`."""
+    return f" ({fmt(ratio(results.get(f'engine/{precision}'), r), '.2f', '×')} own)"
 
 
 def startup_table(start: dict, corpus: dict | None) -> str:

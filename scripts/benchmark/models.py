@@ -1,13 +1,13 @@
-"""benchmark.py's random models of HFL's published shapes, built on the fly (never downloaded)
+"""The benchmark's random models of HFL's published shapes, built on the fly (never downloaded)
 in HFL's folder layout, their discriminator calibrated to flag as a trained model would."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench_baseline import logit
-
 from electra_corrector.models.assets import VOCAB_SIZE
+
+from .baseline import logit
 
 # HFL's published shapes (../shared/data/README.md); all have vocab 21128 and 512 positions.
 HFL_SHAPES = {

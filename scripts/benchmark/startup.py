@@ -1,4 +1,4 @@
-"""benchmark.py's runs of the electra-correct command itself: how fast --help answers, how soon
+"""The benchmark's runs of the electra-correct command itself: how fast --help answers, how soon
 the first line through stdin comes back, and a synthetic corpus through --input-dir."""
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Speed of electra-correct against a pycorrector-style baseline and a bare-forward floor.
 
 Usage:
-    python scripts/benchmark.py                       # default model and HFL-small shapes, CPU
-    python scripts/benchmark.py --threads 1 --precisions fp32 int8 bf16 --shapes bundled hfl-small
-    python scripts/benchmark.py --model DIR --limit 50 --batch-size 32 --json bench.json
-    python scripts/benchmark.py --skip-baseline       # the baseline is by far the slowest part
-    python scripts/benchmark.py --corpus-mb 50        # also time a large --input-dir run (slow)
-    python scripts/benchmark.py --threads 1           # on a small CPU shared with other work
+    python -m scripts.benchmark                       # default model and HFL-small shapes, CPU
+    python -m scripts.benchmark --threads 1 --precisions fp32 int8 bf16 --shapes bundled hfl-small
+    python -m scripts.benchmark --model DIR --limit 50 --batch-size 32 --json bench.json
+    python -m scripts.benchmark --skip-baseline       # the baseline is by far the slowest part
+    python -m scripts.benchmark --corpus-mb 50        # also time a large --input-dir run (slow)
+    python -m scripts.benchmark --threads 1           # on a small CPU shared with other work
 
 Models (--shapes): `bundled` is --model or the default model; `hfl-small` and `hfl-base` are
 random models of HFL's published shapes, built on the fly in HFL's folder layout (never
@@ -31,6 +31,7 @@ passes; the baseline gets one pass):
             pypinyin calls per flagged character, plus a 2.95 GB kenlm model loaded on first
             use), so the real pycorrector is slower than this baseline. As in pycorrector, the
             discriminator stays on the CPU and only the pipeline goes to --device.
+  variant   the engine with --variant's settings changed (e.g. a new rule's cost).
   floor     the engine's own spans (same batches, sorted by length), padded in advance; timed
             are only the discriminator forward, the threshold, and the generator's encoder over
             the rows that hold a flag, up to its output layer's input at the flagged positions
@@ -41,8 +42,9 @@ the command does not work. --corpus-mb N: N MB of the sentences, repeated, in 8 
 `electra-correct --input-dir`: wall time (model load included), MB/s, peak RSS of that process.
 The table printed at the end is markdown, ready for the README; --json FILE keeps every number.
 
-This file is the driver; beside it: bench_settings.py (the timed settings, one subprocess each),
-bench_baseline.py, bench_models.py (the HFL-shaped models), bench_startup.py, bench_report.py.
+This file is the driver; beside it: settings.py (the timed settings, one subprocess each),
+baseline.py, models.py (the HFL-shaped models), startup.py, report.py. Run it from the checkout's
+root, as a package: `python -m scripts.benchmark`.
 """
 
 from __future__ import annotations
@@ -55,18 +57,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_baseline import logit
-from bench_models import HFL_SHAPES, build_hfl_model
-from bench_report import corpus_note, describe_machine, header, markdown_table, startup_table
-from bench_settings import BENCHES, run_child
-from bench_startup import corpus_run, first_line_seconds, help_seconds
-
 from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.options import CorrectorOptions
 from electra_corrector.engine.precision import PRECISIONS
 from electra_corrector.evaluation import load_dataset
 from electra_corrector.models.loading import resolve
 from electra_corrector.training.paths import SHARED_DATA
+
+from .baseline import logit
+from .models import HFL_SHAPES, build_hfl_model
+from .report import corpus_note, describe_machine, header, markdown_table, startup_table
+from .settings import BENCHES, run_child
+from .startup import corpus_run, first_line_seconds, help_seconds
 
 DEFAULT_DATA = SHARED_DATA / "sighan" / "sighan15_test.tsv"
 SHAPES = ("bundled", *HFL_SHAPES)
@@ -117,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also time each engine without word knowledge, alternated with it",
     )
+    parser.add_argument(
+        "--variant",
+        nargs="+",
+        metavar="NAME=VALUE",
+        default=[],
+        help="also time each engine with these settings changed (values in JSON, e.g. "
+        "lm_flag=12 second_pass=take), alternated with it",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-startup", action="store_true", help="no start-up timings")
     parser.add_argument("--corpus-mb", type=float, default=0, metavar="N", help="default: off")
@@ -144,7 +154,23 @@ def make_config(args: argparse.Namespace, sentences: list[str], model: str | Non
         "repeats": args.repeats,
         "precision": "fp32",
         "sentences": sentences,
+        "variant": parse_variant(args.variant),
+        "variant_text": " ".join(args.variant),
     }
+
+
+def parse_variant(items: list[str]) -> dict:
+    """--variant's NAME=VALUE items as settings, each value read as JSON (a bare word as text)."""
+    variant = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or name not in CorrectorOptions.__dataclass_fields__:
+            raise SystemExit(f"benchmark: --variant wants NAME=VALUE of a setting, got {item!r}")
+        try:
+            variant[name] = json.loads(text)
+        except json.JSONDecodeError:
+            variant[name] = text
+    return variant
 
 
 def shape_config(shape: str, args: argparse.Namespace, sentences: list[str], tmp: Path) -> dict:
@@ -162,7 +188,15 @@ def measure_setting(setting: str, cfg: dict, cfg_file: Path) -> dict:
     """One setting timed in a fresh subprocess (bench_settings.run_child), so that its peak RSS
     is its own."""
     cfg_file.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-    command = [sys.executable, __file__, "--child", setting, "--child-config", str(cfg_file)]
+    command = [
+        sys.executable,
+        "-m",
+        __spec__.name,
+        "--child",
+        setting,
+        "--child-config",
+        str(cfg_file),
+    ]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"benchmark: the {setting} run failed (exit {done.returncode})")
@@ -177,6 +211,8 @@ def measure_model(cfg: dict, args: argparse.Namespace, tmp: Path) -> dict:
         flush=True,
     )
     settings = ("engine", "blind", "floor") if args.word_knowledge_cost else ("engine", "floor")
+    if args.variant:
+        settings = ("engine", "variant", *settings[1:])
     jobs = [(setting, p) for p in args.precisions for setting in settings]
     results: dict[str, dict] = {}
     for round_ in range(args.rounds):

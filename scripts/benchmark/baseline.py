@@ -1,9 +1,9 @@
-"""benchmark.py's baseline: pycorrector 0.5.0's ElectraCorrector algorithm, on our models.
+"""The benchmark's baseline: pycorrector 0.5.0's ElectraCorrector algorithm, on our models.
 
 One sentence at a time, cut into blocks by pycorrector's regex, the discriminator run per block at
 batch 1 without no_grad, token i taken as character i, and one fill-mask pipeline call (top 5) per
 flagged Chinese character; the first of the 5 tokens in our confusion table for that character
-replaces it (pycorrector's own candidate search is far slower: see benchmark.py).
+replaces it (pycorrector's own candidate search is far slower: see __main__.py).
 """
 
 from __future__ import annotations
