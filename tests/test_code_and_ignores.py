@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.markup.syntax import protected_ranges, syntax_of
+from electra_corrector.markup.syntax import syntax_of
 from tests.test_cli_workflows import report_positions, run
+from tests.test_syntax_and_diff import shown
 
 FIXED, KEPT = "①", "②"  # in the files below both stand for the typo 唷; ① must become 友
-
-
-def shown(document: str, syntax: str) -> str:
-    """The document with each protected character replaced by #."""
-    chars = list(document)
-    for start, end in protected_ranges(document, syntax):
-        for i in range(start, end):
-            if chars[i] not in "\r\n":
-                chars[i] = "#"
-    return "".join(chars)
 
 
 def test_file_names_pick_a_lexer_for_code_and_leave_prose_formats_text():
