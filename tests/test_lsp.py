@@ -150,6 +150,47 @@ async def test_a_typo_after_an_emoji_and_an_extension_b_character(client, worksp
     assert list(await diagnostics(client, uri, 2)) == []
 
 
+IGNORABLE = [  # (file, language id, text, line with the typo): the directive has a safe place
+    ("notes.md", "markdown", "# 标题\n\n今天天气很好，我门去公园散步。\n", 2),
+    ("app.py", "python", "x = 1  # 今天天气很好，我门去公园散步。\n", 0),
+]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("name,language,text,number", IGNORABLE)
+async def test_ignore_this_line_writes_the_directive_and_clears_it(
+    client, workspace, name, language, text, number
+):
+    uri = (workspace / name).as_uri()
+    open_document(client, uri, text, language)
+    [found] = await diagnostics(client, uri, 1)
+    assert found.range.start.line == number
+    actions = await code_actions(client, uri, [found])
+    [ignore] = [a for a in actions if a.title.startswith("Ignore this line")]
+    edits = ignore.edit.changes[uri]
+    ignored = applied(text, edits)
+    assert "electra-correct: ignore" in ignored.splitlines()[number]
+    assert (
+        ignored.replace(" <!-- electra-correct: ignore -->", "").replace(
+            " electra-correct: ignore", ""
+        )
+        == text
+    )  # nothing else changed
+    change(client, uri, 2, edits)
+    assert list(await diagnostics(client, uri, 2)) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_no_ignore_is_offered_where_it_would_change_the_code(client, workspace):
+    uri = (workspace / "strings.py").as_uri()
+    text = 's = "今天天气很好，我门去公园散步。"\n'
+    open_document(client, uri, text, "python")
+    [found] = await diagnostics(client, uri, 1)
+    actions = await code_actions(client, uri, [found])
+    assert any(a.title.startswith("Replace") for a in actions)
+    assert not [a for a in actions if a.title.startswith("Ignore this line")]
+
+
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_change_that_arrives_while_a_check_runs_wins(client, workspace):
     uri = (workspace / "long.md").as_uri()

@@ -31,7 +31,8 @@ from electra_corrector.lsp import settings as settings_
 from electra_corrector.lsp.linecheck import LineChecker, masked_spans
 from electra_corrector.lsp.protectfile import ProtectError, add_term
 from electra_corrector.lsp.worker import Worker
-from electra_corrector.markup import syntax
+from electra_corrector.markup import code, syntax
+from electra_corrector.markup.ignores import IGNORE_LINE
 
 NAME = "electra-correct-lsp"
 SOURCE = "electra-correct"  # the diagnostics' source, which code actions look for
@@ -212,6 +213,16 @@ class CorrectServer(LanguageServer):
                     edit=types.WorkspaceEdit(changes={uri: [edit]}),
                 )
             )
+            ignore = self._ignore_line(doc, lines, number, offset)
+            if ignore is not None:
+                actions.append(
+                    types.CodeAction(
+                        "Ignore this line (electra-correct: ignore)",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=types.WorkspaceEdit(changes={uri: [ignore]}),
+                    )
+                )
             selected = _selection(doc, lines, params.range, number, offset)
             for term in _terms(lines[number].rstrip("\r\n"), offset, selected):
                 if term not in protect:
@@ -229,6 +240,23 @@ class CorrectServer(LanguageServer):
         if actions:
             actions[1:1] = self._fix_all(doc, types.CodeActionKind.QuickFix, minimum=2)
         return actions
+
+    def _ignore_line(self, doc: TextDocument, lines: list[str], number: int, offset: int):
+        """The edit that writes the inline ignore (markup/ignores.py) at the end of the line, where
+        it changes nothing else: an HTML comment after a Markdown line, or the directive inside
+        the comment that holds the typo in source code; None where there is no such place."""
+        body = lines[number].rstrip("\r\n")
+        name = self._syntax(doc)
+        if name == "markdown":
+            directive = f" <!-- {IGNORE_LINE} -->"
+        elif syntax.whole_document(name) and code.in_line_end_comment(
+            [line.rstrip("\r\n") for line in lines], name, number, offset
+        ):
+            directive = f" {IGNORE_LINE}"
+        else:
+            return None
+        end = types.Position(number, doc.position_codec.client_num_units(body))
+        return types.TextEdit(types.Range(end, end), directive)
 
     def _fix_all(self, doc: TextDocument, kind: str, minimum: int) -> list[types.CodeAction]:
         version, diagnostics = self.published.get(doc.uri, (None, []))

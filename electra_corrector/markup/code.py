@@ -105,16 +105,40 @@ def _complement(spans: list[Range], length: int) -> list[Range]:
     return protected
 
 
-def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
-    """The spans of the document worth checking (strings and comments with enough Chinese),
-    and of all its comments (where ignore directives are read)."""
+def _lexer(document: str, lexer_name: str):
+    """The lexer `lexer_name` names (CODE: guessed), keeping every character where it is."""
     from pygments.lexers import get_lexer_by_name, guess_lexer
 
     options = dict(stripnl=False, stripall=False, ensurenl=False)
     if lexer_name == CODE:
-        lexer = guess_lexer(document, **options)
-    else:
-        lexer = get_lexer_by_name(lexer_name, **options)
+        return guess_lexer(document, **options)
+    return get_lexer_by_name(lexer_name, **options)
+
+
+def in_line_end_comment(bodies: list[str], lexer_name: str, line: int, offset: int) -> bool:
+    """Whether character `offset` of line `line` lies in a comment that runs to the end of that
+    line, so that text added at the line's end stays inside the comment (an editor's "ignore
+    this line" writes the directive there)."""
+    from pygments.token import Comment
+
+    document = "".join(f"{body}\n" for body in bodies)
+    line_start = sum(len(body) + 1 for body in bodies[:line])
+    at, line_end = line_start + offset, line_start + len(bodies[line])
+    try:
+        for position, kind, value in _lexer(document, lexer_name).get_tokens_unprocessed(document):
+            if position <= at < position + len(value):
+                not_prose = kind in Comment.Preproc or kind in Comment.PreprocFile
+                not_prose = not_prose or kind in Comment.Hashbang
+                return kind in Comment and not not_prose and position + len(value) >= line_end
+    except Exception:  # a lexer's bug: no safe place is known
+        return False
+    return False
+
+
+def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
+    """The spans of the document worth checking (strings and comments with enough Chinese),
+    and of all its comments (where ignore directives are read)."""
+    lexer = _lexer(document, lexer_name)
     tokens, end = [], 0
     try:
         for position, kind, value in lexer.get_tokens_unprocessed(document):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from electra_corrector.markup.masking import Range
 
 _MARK = "electra-correct:"  # a plain substring test first: most lines hold none
+IGNORE_LINE = f"{_MARK} ignore"  # the directive that leaves its own line alone
 DIRECTIVE = re.compile(r"electra-correct:[ \t]*(ignore-next-line|ignore|off|on)\b")
 _COMMENTED = re.compile(r"(?:<!--|#|//|/\*|\*|--|;|%|\.\.)[ \t]*" + DIRECTIVE.pattern)
 
