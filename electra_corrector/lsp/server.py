@@ -23,6 +23,7 @@ from pygls.workspace import TextDocument
 
 from electra_corrector import __version__
 from electra_corrector.cli import config
+from electra_corrector.cli.findings import level
 from electra_corrector.cli.pipeline import SORT_WINDOW
 from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.errors import CorrectorError
@@ -38,7 +39,6 @@ NAME = "electra-correct-lsp"
 SOURCE = "electra-correct"  # the diagnostics' source, which code actions look for
 PROTECT_COMMAND = "electra-correct.protect"
 CHANGE_DELAY = 0.3  # seconds of quiet after a change before it is checked (typing goes on)
-SURE, LIKELY = 0.9, 0.5  # scores from which a typo is a warning, an information; below, a hint
 # The editor's language ids that name a syntax the masking knows; others go by file extension.
 LANGUAGES = {"markdown": "markdown", "mdx": "markdown", "restructuredtext": "rst", "rst": "rst"}
 
@@ -300,18 +300,18 @@ def _diagnostic(doc: TextDocument, lines: list[str], number: int, edit: Edit) ->
     return types.Diagnostic(
         where,
         f"{edit.wrong} -> {edit.right} ({edit.score:.2f})",
-        severity=_severity(edit.score),
+        severity=_SEVERITY[level(edit.score)],
         source=SOURCE,
         data={"wrong": edit.wrong, "right": edit.right},
     )
 
 
-def _severity(score: float) -> types.DiagnosticSeverity:
-    if score >= SURE:
-        return types.DiagnosticSeverity.Warning
-    if score >= LIKELY:
-        return types.DiagnosticSeverity.Information
-    return types.DiagnosticSeverity.Hint
+# The report formats' levels (cli/findings.py), one step milder: an editor underlines as you type.
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Warning,
+    "warning": types.DiagnosticSeverity.Information,
+    "note": types.DiagnosticSeverity.Hint,
+}
 
 
 def _ours(doc: TextDocument, lines: list[str], diagnostic: types.Diagnostic):
