@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.result import Correction, Edit
 from electra_corrector.knowledge.userdict import ProtectedTerms
 from electra_corrector.markup import masking, syntax
@@ -43,7 +42,7 @@ class LineChecker:
             self._cache = {k: v for k, v in self._cache.items() if k in keep}
         todo = {}
         for body, spans in zip(bodies, masks, strict=True):
-            if body not in self._cache and body not in todo and _may_change(body, spans):
+            if body not in self._cache and body not in todo and masking.pieces(body, spans):
                 todo[body] = None
         return list(todo)
 
@@ -61,7 +60,7 @@ class LineChecker:
         returns nothing)."""
         found = []
         for number, (body, spans) in enumerate(zip(bodies, masks, strict=True)):
-            correction = self._cache.get(body) if _may_change(body, spans) else None
+            correction = self._cache.get(body) if masking.pieces(body, spans) else None
             if correction is None or not correction.edits:
                 continue
             if self._protected:
@@ -71,12 +70,3 @@ class LineChecker:
                 correction = masking.outside(correction, spans)
             found += [(number, edit) for edit in correction.edits]
         return found
-
-
-def _may_change(body: str, spans: list[Range]) -> bool:
-    if not spans:
-        return any(map(is_cjk, body))
-    masked = set()
-    for start, end in spans:
-        masked.update(range(start, end))
-    return any(is_cjk(char) and i not in masked for i, char in enumerate(body))
