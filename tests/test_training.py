@@ -114,6 +114,37 @@ def test_corruption_prefers_common_wrong_characters(tokenizer):
     assert picks.most_common(1)[0][0] == vocab[common]
 
 
+def test_corruption_weighs_each_kind_of_confusion(tokenizer):
+    from electra_corrector.engine.confusion import ConfusionTable
+
+    vocab = tokenizer.get_vocab()
+    table = ConfusionTable.from_text("#kinds\tpinyin\tshape\n在\t再\n再\t在\n土\t\t在\n在\t\t土\n")
+    ids = np.array(tokenizer("在")["input_ids"])
+
+    def picks(weights):
+        corruptor = Corruptor(vocab, table, error_counts={1: 1.0}, kind_weights=weights)
+        rng = np.random.default_rng(0)
+        return Counter(
+            tokenizer.convert_ids_to_tokens(int(corruptor.corrupt(ids, rng)[1])) for _ in range(400)
+        )
+
+    assert set(picks({"pinyin": 1.0, "shape": 0.0})) == {"再"}
+    assert set(picks({"pinyin": 0.0, "shape": 1.0})) == {"土"}
+    leaning = picks({"pinyin": 1.0, "shape": 0.1})
+    assert leaning["再"] > 5 * leaning["土"] > 0
+
+
+def test_candidate_table_puts_trusted_kinds_first(tokenizer):
+    from electra_corrector.engine.confusion import ConfusionTable
+    from electra_corrector.training.candidate_loss import candidate_table
+
+    vocab = tokenizer.get_vocab()
+    table = ConfusionTable.from_text("#kinds\tseen\tpinyin\tnear\n在\t再\t载宰\t仔\n")
+    counts = Counter({"仔": 10**6, "宰": 10})
+    row = candidate_table(vocab, table, counts, width=4)[vocab["在"]]
+    assert tokenizer.convert_ids_to_tokens([int(i) for i in row]) == ["在", "再", "宰", "载"]
+
+
 def test_batches_depend_only_on_seed_and_step(tokenizer, corruptor):
     from electra_corrector.training.dataset import encode
 
@@ -174,6 +205,38 @@ def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corrupto
         assert torch.allclose(d(ids).logits, trainer.d(ids).logits, atol=1e-2)
         assert torch.allclose(g(ids).logits, trainer.g(ids).logits, atol=5e-2)
     assert (out / "discriminator" / "vocab.txt").is_file()
+
+
+def test_candidate_objective_masks_only_right_characters(tmp_path, tokenizer, corruptor):
+    from electra_corrector.models.assets import MASK_ID
+    from electra_corrector.training import models
+    from electra_corrector.training.candidate_loss import candidate_table
+    from electra_corrector.training.dataset import encode
+    from electra_corrector.training.trainer import Trainer, TrainSettings
+
+    clean = encode(tokenizer, generated_sentences()[:40])
+    d, g = models.fresh_pair(tiny_config(), tiny_config(), seed=0)
+    settings = TrainSettings(
+        run_dir=tmp_path, steps=1, threads=1, progress=False, mask_fraction=1.0
+    )
+    sampler = BatchSampler(clean, [], corruptor, 256, 0.0, seed=0)
+    candidates = candidate_table(tokenizer.get_vocab(), default_table(), Counter())
+    trainer = Trainer(settings, d, g, sampler, candidates)
+    seen = []
+    trainer.g.electra.register_forward_pre_hook(
+        lambda _, args, kwargs: seen.append(kwargs["input_ids"]), with_kwargs=True
+    )
+    batch = sampler.batch(0)
+    rng = np.random.default_rng(0)
+    trainer.losses(batch, rng, train=True)
+    replaced = (batch.inputs != batch.targets) & batch.content
+    given = seen[-1].numpy()
+    assert replaced.any()
+    assert (given[batch.content & ~replaced] == MASK_ID).all()  # every right char masked
+    assert np.array_equal(given[replaced], batch.inputs[replaced])  # the typos still shown
+    assert np.array_equal(given[~batch.content], batch.inputs[~batch.content])
+    trainer.losses(batch, rng, train=False)
+    assert np.array_equal(seen[-1].numpy(), batch.inputs)  # evaluation reads the text as is
 
 
 def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monkeypatch):

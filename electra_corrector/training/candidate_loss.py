@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from electra_corrector.engine.charset import is_cjk
-from electra_corrector.engine.confusion import ConfusionTable
+from electra_corrector.engine.confusion import KINDS, ConfusionTable
 
 PAD = -1
 
@@ -20,16 +20,25 @@ PAD = -1
 def candidate_table(
     vocab: dict[str, int], table: ConfusionTable, counts, width: int = 32
 ) -> np.ndarray:
-    """(vocab size, width) ids: column 0 the token itself, then its most common confusables."""
+    """(vocab size, width) ids: column 0 the token itself, then its confusables, the kinds
+    the accept rule trusts most first (confusion.KINDS order), the most common first within
+    a kind: table v2 gives many characters more confusables than fit."""
     rows = np.full((max(vocab.values()) + 1, width), PAD, dtype=np.int64)
     rows[:, 0] = np.arange(len(rows))
     for ch, token in vocab.items():
         if not is_cjk(ch):
             continue
-        others = sorted(table.alternatives(ch, vocab), key=lambda o: -counts.get(o, 0))
+        others = sorted(
+            table.alternatives(ch, vocab),
+            key=lambda o: (_kind_rank(table.kind(ch, o)), -counts.get(o, 0)),
+        )
         ids = [vocab[o] for o in others[: width - 1]]
         rows[token, 1 : 1 + len(ids)] = ids
     return rows
+
+
+def _kind_rank(kind: str | None) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
 
 
 def candidate_loss(generator, hidden, written, original, table):

@@ -20,6 +20,18 @@ from electra_corrector.training.word_confusion import WordTable, find_words
 DEFAULT_ERROR_COUNTS = {0: 0.35, 1: 0.45, 2: 0.15, 3: 0.05}
 # Share of typos that replace a whole word (when the sentence holds one the word table knows).
 DEFAULT_WORD_SHARE = 0.2
+# How much each kind of confusion (confusion.KINDS) weighs when a typo is drawn. Table v2 lists
+# far more shape and near-pinyin pairs than real writers make, so counted alike they would
+# crowd out the same-pinyin slips that dominate real errors; traditional forms in simplified
+# text are rare. A pair of a kind not named here (a user's) weighs 1.
+DEFAULT_KIND_WEIGHTS = {
+    "variant": 0.2,
+    "seen": 4.0,
+    "listed": 2.0,
+    "pinyin": 1.0,
+    "shape": 0.5,
+    "near": 0.25,
+}
 
 
 class Corruptor:
@@ -33,6 +45,7 @@ class Corruptor:
         error_counts: dict[int, float] = DEFAULT_ERROR_COUNTS,
         words: WordTable | None = None,
         word_share: float = DEFAULT_WORD_SHARE,
+        kind_weights: dict[str, float] = DEFAULT_KIND_WEIGHTS,
     ):
         char_counts = char_counts or Counter()
         self._choices: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -40,11 +53,15 @@ class Corruptor:
         for ch, token in vocab.items():
             if not is_cjk(ch):
                 continue
-            others = typos.get(ch)
-            if others:
-                # sqrt of frequency: common typos dominate without drowning out the rest.
-                weights = np.sqrt(np.array([char_counts[o] + 1.0 for o in others]))
-                ids = np.array([vocab[o] for o in others], dtype=np.int64)
+            # sqrt of frequency: common typos dominate without drowning out the rest.
+            weighted = [
+                (o, np.sqrt(char_counts[o] + 1.0) * kind_weights.get(table.kind(o, ch), 1.0))
+                for o in typos.get(ch, ())
+            ]
+            weighted = [(o, w) for o, w in weighted if w > 0]
+            if weighted:
+                weights = np.array([w for _, w in weighted])
+                ids = np.array([vocab[o] for o, _ in weighted], dtype=np.int64)
                 self._choices[token] = (ids, np.cumsum(weights) / weights.sum())
         self._counts = np.array(list(error_counts), dtype=np.int64)
         probabilities = np.array(list(error_counts.values()), dtype=np.float64)

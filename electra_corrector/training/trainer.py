@@ -33,7 +33,11 @@ class TrainSettings:
     lr: float = _setting(5e-4, "peak learning rate (AdamW)")
     warmup: float = _setting(0.05, "share of the run spent warming up the learning rate")
     weight_decay: float = _setting(0.01, "AdamW weight decay")
-    mask_fraction: float = _setting(0.10, "generator input tokens replaced by [MASK] (vocab)")
+    mask_fraction: float = _setting(
+        0.10,
+        "generator input tokens replaced by [MASK]: any (vocab), or unchanged ones only "
+        "(candidates, as LEMON masks non-error characters)",
+    )
     keep_fraction: float = _setting(
         0.25, "share of unchanged positions scored in the generator loss (1.0: all)"
     )
@@ -132,14 +136,20 @@ class Trainer:
             # Every CJK position counts in training (the head costs a few dozen dot products,
             # not 21k); evaluation scores the wrong characters only, as below.
             scored = content & (self.candidates[inputs, 1] != PAD)
+            g_inputs = inputs
             if train:
                 # Most written chars are right: without thinning them out the generator only
                 # learns to copy (measured: 0.5% accuracy on wrong chars after 8 minutes).
                 kept = torch.from_numpy(rng.random(batch.inputs.shape) < self.s.keep_fraction)
-                scored = scored & (replaced | kept.to(dev))
+                # Masking right characters (LEMON) makes the generator read the context, not
+                # the error model alone; their candidates stay those of the written char.
+                masked = torch.from_numpy(rng.random(batch.inputs.shape) < self.s.mask_fraction)
+                masked = masked.to(dev) & content & ~replaced
+                g_inputs = inputs.masked_fill(masked, MASK_ID)
+                scored = scored & (replaced | kept.to(dev) | masked)
             else:
                 scored = scored & replaced
-            hidden = self.g.electra(input_ids=inputs, attention_mask=attention).last_hidden_state
+            hidden = self.g.electra(input_ids=g_inputs, attention_mask=attention).last_hidden_state
             g_loss, predicted, kept = candidate_loss(
                 self.g, hidden[scored], inputs[scored], targets[scored], self.candidates
             )
