@@ -122,3 +122,34 @@ def test_the_engine_carries_the_kind_and_weighs_it(variant_dir, table):
         variant_dir, confusion=table, word_knowledge=False, kind_cost=(("variant", 50.0),)
     )
     assert distrusted.correct("我的頭很痛。").edits == ()
+
+
+def test_candidate_gains_are_the_full_output_layers_differences():
+    # best() scores only each row's own candidates; rows of very different lengths must give
+    # the numbers the whole output layer gives.
+    import torch
+
+    from electra_corrector.engine.candidates import CandidatePicker
+    from electra_corrector.models.loading import bundled_tokenizer
+    from electra_corrector.models.testing import build_tiny_models
+
+    tokenizer = bundled_tokenizer()
+    vocab = tokenizer.get_vocab()
+    table = ConfusionTable({"在": "再载", "的": "地得德底", "一": "已以衣医依"})
+    _, generator = build_tiny_models(seed=3)
+    head = generator.generator_lm_head
+    # top_k the whole vocabulary, as the shipped model has it: no ranking, only the candidates
+    picker = CandidatePicker(tokenizer, CorrectorOptions(top_k=head.out_features), table)
+    originals = [vocab[c] for c in "在的一在"]
+    states = torch.randn(len(originals), head.in_features)
+    found = picker.best(originals, states, head, n=10)
+    with torch.no_grad():
+        logits = head(states)
+    for row, original, candidates in zip(range(4), originals, found, strict=True):
+        wanted = sorted(table.alternatives(tokenizer.convert_ids_to_tokens(original), vocab))
+        assert sorted(c.char for c in candidates) == wanted
+        for c in candidates:
+            expected = (logits[row, c.token_id] - logits[row, original]).item()
+            assert abs(c.gain - expected) < 1e-4
+        gains = [c.gain for c in candidates]
+        assert gains == sorted(gains, reverse=True)
