@@ -168,6 +168,12 @@ def test_settings_file_is_read_and_keywords_override_it(tmp_path, handset_dir):
     assert Corrector(tmp_path / "m", threshold=0.5).correct("我跟我朋唷打算").edits != ()
 
 
+def test_an_unknown_keyword_names_itself_before_any_model_loads(tmp_path):
+    # The folder does not exist: the keyword is checked before anything is loaded.
+    with pytest.raises(TypeError, match=r"unknown settings \['threads'\]"):
+        Corrector(tmp_path / "none", threads=1)
+
+
 def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, caplog):
     source = "今天天气很好，我们去公园玩吧。"
     # A non-CJK replacement must never reach the user.

@@ -77,6 +77,12 @@ class Corrector:
     ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        unknown = sorted(set(option_overrides) - set(CorrectorOptions.__dataclass_fields__))
+        if unknown:  # the dataclass would name CorrectorOptions.__init__, not what was called
+            raise TypeError(
+                f"Corrector() got unknown settings {unknown}; the settings are the fields "
+                "of CorrectorOptions"
+            )
         source = resolve(model, discriminator, generator)
         base = options or (
             CorrectorOptions.load(source.root) if source.root else CorrectorOptions()
