@@ -34,6 +34,12 @@ MARKDOWN = (
     "行内代码 `我门朋唷天汽` 不改，第二天我门在饭店吃饭。\n"
 ).encode()
 CODE = ["print('我门在饭店吃饭，天汽很好')".encode(), "`我门朋唷天汽`".encode()]
+# Source code: only the comment and the string are checked, each alone; the identifier never.
+PYTHON = (
+    "# 第二天我门在饭店吃饭，然后回家睡觉。\r\n我门朋唷 = 1\r\n"
+    "print('我跟我朋唷打算去法国玩儿。')\r\n"
+).encode("gb18030")
+IDENTIFIER = "我门朋唷 = 1\r\n".encode("gb18030")
 
 CORPUS = {
     "a.txt": text("\n").encode("utf-8"),
@@ -43,6 +49,7 @@ CORPUS = {
     "empty.txt": b"",
     "bad.txt": "好的\n".encode() + b"\xff\xfe broken\n",  # neither UTF-8 nor GB18030: fails
     "doc.md": MARKDOWN,  # its code is never edited
+    "tool.py": PYTHON,
     "skipped.rst": b"not matched by --glob\n",
     ".git/COMMIT_EDITMSG": text("\n").encode("utf-8"),  # hidden: never read
     ".notes.txt": text("\n").encode("utf-8"),
@@ -51,7 +58,8 @@ CORPUS = {
 }
 # What both commands read: --glob '**/*.txt' matches top-level files too.
 READ = {"a.txt", "nested/b.txt", "nested/deeper/c.txt", "nested/deeper/d.txt", "empty.txt"}
-SELECTION = ["--glob", "**/*.txt", "--glob", "*.md", "--glob", "*.bin", "--glob", "COMMIT_*"]
+SELECTION = ["--glob", "**/*.txt", "--glob", "*.md", "--glob", "*.py", "--glob", "*.bin"]
+SELECTION += ["--glob", "COMMIT_*"]
 SELECTION += ["--exclude", "build"]
 
 
@@ -94,20 +102,21 @@ def test_mirror_is_byte_identical_to_the_cli(
 
     assert status == ray_status == 1  # bad.txt cannot be read, link.txt leads outside
     expected = tree(single)
-    assert set(expected) == READ | {"doc.md"}
+    assert set(expected) == READ | {"doc.md", "tool.py"}
     assert tree(spread) == expected
     # The model really edited, yet only characters changed, never the bytes around them, and
     # never inside the Markdown's code.
     assert expected["a.txt"] != CORPUS["a.txt"]
     assert expected["nested/b.txt"].count(b"\r\n") == len(LINES)
     assert expected["doc.md"] != MARKDOWN and all(code in expected["doc.md"] for code in CODE)
+    assert expected["tool.py"] != PYTHON and IDENTIFIER in expected["tool.py"]
     # One report: the same files named, the same summary.
     named = [f"{corpus / 'bad.txt'}: line 2: not valid UTF-8 text"]
     named.append(f"{corpus / 'link.txt'}: leads outside --input-dir (a symlink?); skipped")
     named.append(f"{corpus / 'image.bin'}: not text (binary), skipped")
     for err, prog in ((cli_err, "electra-correct"), (ray_err, "electra-correct-ray")):
         assert {f"{prog}: {line}" for line in named} <= set(err.splitlines())
-        assert f"{prog}: 6 files corrected, 2 failed" in err
+        assert f"{prog}: 7 files corrected, 2 failed" in err
 
 
 def test_ray_follows_no_link_and_names_what_it_cannot_take(

@@ -199,27 +199,20 @@ class Pipeline:
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        texts = []
-        for line in lines:
-            texts += (
-                [line.body] if line.pieces is None else [line.body[a:b] for a, b in line.pieces]
-            )
+        texts = [t for line in lines for t in masking.texts_of(line.body, line.pieces)]
         results = iter(self._correct(texts))
         corrected = {}
         for line in lines:
-            if line.pieces is None:
-                c, found = next(results)
-                c = masking.outside(c, line.protected) if line.protected else c
-            else:  # source code: each piece was corrected alone; its offsets move into the line
-                parts = [next(results) for _ in line.pieces]
-                c = masking.spliced(line.body, line.pieces, [c for c, _ in parts])
-                found = None
-                if self.review is not None:
-                    found = [
-                        p._replace(offset=p.offset + start)
-                        for (start, _), (_, proposals) in zip(line.pieces, parts, strict=True)
-                        for p in proposals
-                    ]
+            parts = [next(results) for _ in masking.texts_of(line.body, line.pieces)]
+            c = masking.reassembled(line.body, line.protected, line.pieces, [c for c, _ in parts])
+            found = parts[0][1] if line.pieces is None else None
+            if line.pieces is not None and self.review is not None:
+                # source code: each piece was corrected alone; its offsets move into the line
+                found = [
+                    p._replace(offset=p.offset + start)
+                    for (start, _), (_, proposals) in zip(line.pieces, parts, strict=True)
+                    for p in proposals
+                ]
             corrected[id(line)] = (c, found)
         for item in batch:
             if isinstance(item, _End):

@@ -265,13 +265,21 @@ class _CorrectRows:
         import pyarrow as pa
 
         sources = batch["source"].to_pylist()
-        corrections = [
-            masking.outside(c, spans) if spans else c
-            for c, spans in zip(
-                self.corrector.correct_batch(s or "" for s in sources),
+        lines = list(
+            zip(
+                [s or "" for s in sources],
                 linerows.protected(batch),
+                linerows.pieces(batch),
                 strict=True,
             )
+        )
+        texts = [t for line, _, parts in lines for t in masking.texts_of(line, parts)]
+        results = iter(self.corrector.correct_batch(texts))
+        corrections = [
+            masking.reassembled(
+                line, spans, parts, [next(results) for _ in masking.texts_of(line, parts)]
+            )
+            for line, spans, parts in lines
         ]
         if self.render is None:
             # A null in a Parquet column stays null.

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from electra_corrector.markup import syntax
+from electra_corrector.markup import masking, syntax
 from electra_corrector.markup.masking import Range
 from electra_corrector.textio.discovery import Found, discover, excluded, matches
 from electra_corrector.textio.files import (
@@ -145,6 +145,8 @@ def line_schema():
             ("relative", pa.string()),  # its path inside the input (and the output) folder
             # Spans of `source` that are never edited (markup: code, links), [start, end) each.
             ("protected", pa.list_(pa.list_(pa.int64()))),
+            # Source code: the spans corrected, each alone (masking.pieces); null: all of it.
+            ("pieces", pa.list_(pa.list_(pa.int64()))),
         ]
     )
 
@@ -174,13 +176,20 @@ def read_lines(batch, tree: Tree, markup: str = "auto"):
         relative = tree.relative(path)
         label = tree.label(relative)
         reader = LineReader(io.BytesIO(data))
-        scan = syntax.scanner(syntax.syntax_of(label, markup))
         try:
             lines, error = [split_line_ending(text) for text in reader], None
         except TextError as e:
             lines, error = [], str(e)
         encoding = reader.encoding  # settled only once the whole file has been read
         count = len(lines)
+        kind = syntax.syntax_of(label, markup)
+        code = syntax.whole_document(kind)
+        scan = syntax.scanner(kind, [body for body, _ in lines] if code else None)
+        spans = [scan(body) for body, _ in lines]
+        parts = [
+            masking.pieces(body, found) if code else None
+            for (body, _), found in zip(lines, spans, strict=True)
+        ]
         yield pa.table(
             {
                 "file": [label] * (count + 1),
@@ -191,10 +200,8 @@ def read_lines(batch, tree: Tree, markup: str = "auto"):
                 "bom": [encoding.bom] + [None] * count,
                 "error": [error] + [None] * count,
                 "relative": [relative] + [None] * count,
-                "protected": [
-                    [],
-                    *([list(s) for s in scan(body)] if scan else [] for body, _ in lines),
-                ],
+                "protected": [[], *([list(r) for r in found] for found in spans)],
+                "pieces": [None, *(None if p is None else [list(r) for r in p] for p in parts)],
             },
             schema=line_schema(),
         )
@@ -205,6 +212,16 @@ def protected(batch) -> list[list[Range]]:
     if "protected" not in batch.column_names:
         return [[]] * batch.num_rows
     return [[tuple(span) for span in spans or ()] for spans in batch["protected"].to_pylist()]
+
+
+def pieces(batch) -> list[list[Range] | None]:
+    """The pieces of each row of `batch` corrected alone (None: all of it; masking.texts_of)."""
+    if "pieces" not in batch.column_names:
+        return [None] * batch.num_rows
+    return [
+        None if found is None else [tuple(r) for r in found]
+        for found in batch["pieces"].to_pylist()
+    ]
 
 
 def write_file(rows, tree: Tree, json_output: bool):

@@ -32,6 +32,26 @@ def pieces(line: str, spans: Iterable[Range]) -> list[Range]:
     return found
 
 
+def texts_of(line: str, parts: Sequence[Range] | None) -> list[str]:
+    """What the corrector reads of a line: all of it (`parts` None), or, in source code, each
+    of its `pieces` alone."""
+    return [line] if parts is None else [line[a:b] for a, b in parts]
+
+
+def reassembled(
+    line: str,
+    protected: Iterable[Range],
+    parts: Sequence[Range] | None,
+    corrections: Sequence[Correction],
+) -> Correction:
+    """The line's correction from the corrections of texts_of(line, parts), in order: none of
+    its edits inside `protected`."""
+    if parts is None:
+        (correction,) = corrections
+        return outside(correction, protected) if protected else correction
+    return spliced(line, parts, corrections)
+
+
 def spliced(line: str, parts: Sequence[Range], corrections: Sequence[Correction]) -> Correction:
     """`line` with each of its `parts` replaced by its correction; edits at offsets in `line`."""
     edits = tuple(
