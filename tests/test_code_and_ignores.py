@@ -225,3 +225,17 @@ def test_stdin_takes_the_language_from_syntax_or_its_file_name(typo_model_dir, t
         assert (status, out) == (0, fixed), err
     status, _, err = run("--syntax", "cobol-ish", *model, cwd=tmp_path, stdin=source)
     assert status == 2 and "unknown syntax 'cobol-ish'" in err
+
+
+def test_line_end_comments_are_where_an_ignore_directive_can_go():
+    from electra_corrector.markup.code import line_end_comments
+
+    python = ["#!/usr/bin/env python 我门", "x = '我门'  # 我门去学校", "y = 1", "# 整行注释"]
+    found = line_end_comments(python, "python")
+    assert set(found) == {1, 3}  # not the hashbang, not a line without a comment
+    ((start, end),) = found[1]
+    assert python[1][start:end] == "# 我门去学校"
+    c = ["int a; /* 第一行", "第二行 */ int b;", "/* 一行 */ int c;", "int d; // 我门"]
+    found = line_end_comments(c, "c")
+    assert set(found) == {0, 3}  # a comment that ends before the line does is no place
+    assert c[0][slice(*found[0][0])] == "/* 第一行"

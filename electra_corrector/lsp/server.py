@@ -197,6 +197,7 @@ class CorrectServer(LanguageServer):
             return []
         lines = doc.lines
         actions, protect = [], []
+        comments = None  # the document's line-end comments, lexed once per request if needed
         for diagnostic in params.context.diagnostics:
             found = _ours(doc, lines, diagnostic)
             if found is None:
@@ -213,7 +214,10 @@ class CorrectServer(LanguageServer):
                     edit=types.WorkspaceEdit(changes={uri: [edit]}),
                 )
             )
-            ignore = self._ignore_line(doc, lines, number, offset)
+            name = self._syntax(doc)
+            if comments is None and syntax.whole_document(name):
+                comments = code.line_end_comments([line.rstrip("\r\n") for line in lines], name)
+            ignore = self._ignore_line(doc, lines, number, offset, comments or {})
             if ignore is not None:
                 actions.append(
                     types.CodeAction(
@@ -241,16 +245,19 @@ class CorrectServer(LanguageServer):
             actions[1:1] = self._fix_all(doc, types.CodeActionKind.QuickFix, minimum=2)
         return actions
 
-    def _ignore_line(self, doc: TextDocument, lines: list[str], number: int, offset: int):
+    def _ignore_line(
+        self, doc: TextDocument, lines: list[str], number: int, offset: int, comments: dict
+    ):
         """The edit that writes the inline ignore (markup/ignores.py) at the end of the line, where
         it changes nothing else: an HTML comment after a Markdown line, or the directive inside
-        the comment that holds the typo in source code; None where there is no such place."""
+        the comment that holds the typo in source code (`comments`: code.line_end_comments of
+        the document); None where there is no such place."""
         body = lines[number].rstrip("\r\n")
         name = self._syntax(doc)
         if name == "markdown":
             directive = f" <!-- {IGNORE_LINE} -->"
-        elif syntax.whole_document(name) and code.in_line_end_comment(
-            [line.rstrip("\r\n") for line in lines], name, number, offset
+        elif syntax.whole_document(name) and any(
+            a <= offset < b for a, b in comments.get(number, ())
         ):
             directive = f" {IGNORE_LINE}"
         else:

@@ -115,24 +115,39 @@ def _lexer(document: str, lexer_name: str):
     return get_lexer_by_name(lexer_name, **options)
 
 
-def in_line_end_comment(bodies: list[str], lexer_name: str, line: int, offset: int) -> bool:
-    """Whether character `offset` of line `line` lies in a comment that runs to the end of that
-    line, so that text added at the line's end stays inside the comment (an editor's "ignore
-    this line" writes the directive there)."""
+def line_end_comments(bodies: list[str], lexer_name: str) -> dict[int, list[Range]]:
+    """line -> the [start, end) offsets of its comments that run to the end of that line, so
+    that text added at the line's end stays inside the comment (an editor's "ignore this line"
+    writes the directive there). One lexing for all the lines a request asks about."""
     from pygments.token import Comment
 
     document = "".join(f"{body}\n" for body in bodies)
-    line_start = sum(len(body) + 1 for body in bodies[:line])
-    at, line_end = line_start + offset, line_start + len(bodies[line])
+    starts = [0]
+    for body in bodies:
+        starts.append(starts[-1] + len(body) + 1)
+    found: dict[int, list[Range]] = {}
+    line = 0
     try:
         for position, kind, value in _lexer(document, lexer_name).get_tokens_unprocessed(document):
-            if position <= at < position + len(value):
-                not_prose = kind in Comment.Preproc or kind in Comment.PreprocFile
-                not_prose = not_prose or kind in Comment.Hashbang
-                return kind in Comment and not not_prose and position + len(value) >= line_end
+            not_prose = kind in Comment.Preproc or kind in Comment.PreprocFile
+            if kind not in Comment or not_prose or kind in Comment.Hashbang:
+                continue
+            if position >= starts[-1]:  # past the document (a lexer's added newline)
+                break
+            end = position + len(value)
+            while starts[line + 1] <= position:
+                line += 1
+            # a comment token may span lines (/* ... */): each line it reaches the end of
+            at = line
+            while at < len(bodies) and starts[at] < end:
+                line_end = starts[at] + len(bodies[at])
+                if end >= line_end:
+                    first = max(position, starts[at]) - starts[at]
+                    found.setdefault(at, []).append((first, len(bodies[at])))
+                at += 1
     except Exception:  # a lexer's bug: no safe place is known
-        return False
-    return False
+        return {}
+    return found
 
 
 def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
