@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from electra_corrector.evaluation.metrics import Metrics, SentenceCounts, metrics_of
+
 GRID = {
     "threshold": [0.02, 0.05, 0.1],
     "min_gain": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 14.0, 16.0],
@@ -115,98 +117,43 @@ def differences(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=True))
 
 
-class Proposals:
-    """Every proposal of the dev set as flat arrays, grouped by position, for vectorised rules."""
+class DevCounts:
+    """The sentence counts (evaluation/metrics.py) that the edits chosen among the dev set's
+    proposals give, and their scores per dev file."""
 
-    def __init__(self, sources, targets, found, min_context: int):
-        from electra_corrector.engine.corrector import has_context
-
-        # Corrector.apply leaves a text with too little Chinese context alone, whatever the rule
-        rows = [
-            (i, p)
-            for i, (source, target, ps) in enumerate(zip(sources, targets, found, strict=True))
-            if has_context(source, min_context)
-            for p in sorted(ps, key=lambda p: p.offset)
-        ]
-        self.sentence = np.array([i for i, _ in rows], dtype=np.int64)
-        self.probability = np.array([p.probability for _, p in rows])
-        self.gain = np.array([p.gain for _, p in rows])
-        self.lm = np.array([p.lm for _, p in rows])
-        self.words = np.array([p.words for _, p in rows])
-        self.frequency = np.array([p.frequency for _, p in rows])
-        self.kinds = sorted({p.kind for _, p in rows})
-        self.kind = np.array([self.kinds.index(p.kind) for _, p in rows], dtype=np.int64)
-        self.rise = self.lm - self.frequency  # what lm_flag compares
-        self.right = np.array([targets[i][p.offset] == p.right for i, p in rows], dtype=bool)
-        position = np.array([i * 1_000_000 + p.offset for i, p in rows], dtype=np.int64)
-        self.starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
-        self.group = np.cumsum(np.r_[True, position[1:] != position[:-1]]) - 1
-        p = np.clip(self.probability, 1e-6, 1 - 1e-6)
-        self.logit = np.log(p / (1 - p))
+    def __init__(self, table, sources, targets, which: np.ndarray, names: list[str]):
+        wrong = np.array([sources[i][o] for i, o in zip(table.text, table.offset, strict=True)])
+        gold = np.array([targets[i][o] for i, o in zip(table.text, table.offset, strict=True)])
+        self.table, self.which, self.names = table, which, names
+        self.at_gold = wrong != gold
+        self.right = table.column("right", object) == gold
         self.gold = np.array([differences(s, t) for s, t in zip(sources, targets, strict=True)])
+        self.files = [which == k for k in range(len(names))]
+        self.clean = np.array([name.startswith("clean_") for name in names])
+        self.pairs = np.isin(which, np.flatnonzero(~self.clean))
 
-    def changes(self, s: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Per sentence: (positions changed, positions changed to the gold character)."""
-        value = (
-            self.gain
-            + s["detection_weight"] * self.logit
-            + s["lm_weight"] * self.lm
-            + s["word_weight"] * self.words
-            - s["frequency_weight"] * self.frequency
+    def counts(self, chosen: np.ndarray) -> SentenceCounts:
+        def per_sentence(mask):
+            return np.bincount(self.table.text[mask], minlength=len(self.gold))
+
+        return SentenceCounts(
+            self.gold,
+            per_sentence(chosen),
+            per_sentence(chosen & self.at_gold),
+            per_sentence(chosen & self.right),
         )
-        if s.get("kind_cost"):
-            costs = dict(s["kind_cost"])
-            value = value - np.array([costs.get(k, 0.0) for k in self.kinds])[self.kind]
-        flagged = self.probability > s["threshold"]
-        if s["lm_flag"] is not None:
-            flagged |= self.rise > s["lm_flag"]
-        ok = flagged & (value > s["min_gain"])
-        if s["max_lm_loss"] is not None:
-            ok &= self.lm >= -s["max_lm_loss"]
-        value = np.where(ok, value, -np.inf)
-        if len(value):
-            best = np.maximum.reduceat(value, self.starts)[self.group]
-            chosen = ok & (value == best)
-        else:
-            chosen = ok
-        n = len(self.gold)
-        changed = np.bincount(self.sentence[chosen], minlength=n)
-        right = np.bincount(self.sentence[chosen & self.right], minlength=n)
-        return changed, right
 
-
-def f1(tp, predicted, gold):
-    precision = np.divide(tp, predicted, out=np.zeros(np.shape(tp)), where=predicted > 0)
-    recall = np.divide(tp, gold, out=np.zeros(np.shape(tp)), where=gold > 0)
-    total = precision + recall
-    f = np.divide(2 * precision * recall, total, out=np.zeros(np.shape(tp)), where=total > 0)
-    return f, precision, recall
-
-
-class FileScores:
-    """Sentence-level correction P/R/F1 and the changed share of error-free sentences, for
-    every dev file at once (the SIGHAN definitions of evaluation/metrics.py)."""
-
-    def __init__(self, gold: np.ndarray, which: np.ndarray, files: int):
-        self.gold, self.which, self.files = gold, which, files
-        self.has_errors = gold > 0
-        self.wrong = np.bincount(which, self.has_errors, minlength=files)
-        self.clean = np.bincount(which, ~self.has_errors, minlength=files)
-
-    def __call__(self, changed, right) -> dict[str, np.ndarray]:
-        edited = changed > 0
-        exact = edited & (right == self.gold) & (changed == right) & self.has_errors
-        tp = np.bincount(self.which, exact, minlength=self.files)
-        predicted = np.bincount(self.which, edited, minlength=self.files)
-        false = np.bincount(self.which, edited & ~self.has_errors, minlength=self.files)
-        fpr = np.divide(false, self.clean, out=np.zeros(self.files), where=self.clean > 0)
-        return {"tp": tp, "predicted": predicted, "fpr": fpr}
+    def scores(self, chosen: np.ndarray) -> tuple[Metrics, list[Metrics]]:
+        """The pair files pooled, and each file alone."""
+        counts = self.counts(chosen)
+        return metrics_of(counts, self.pairs), [metrics_of(counts, f) for f in self.files]
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
     from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.engine.proposal_table import ProposalTable
     from electra_corrector.evaluation.datasets import load_dataset
     from electra_corrector.textio.files import AtomicFile
 
@@ -258,50 +205,44 @@ def main(argv=None) -> dict:
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(pickle.dumps(found))
     print(f"proposals for {len(sources)} sentences in {time.time() - started:.0f}s", flush=True)
-    table = Proposals(sources, targets, found, corrector.options.min_context)
-
-    file_scores = FileScores(table.gold, which, len(names))
-    clean_files = np.array([name.startswith("clean_") for name in names])
+    untouchable = [corrector.untouchable(source) for source in sources]
+    dev_counts = DevCounts(
+        ProposalTable(sources, found, untouchable), sources, targets, which, names
+    )
+    learner = names.index("learner") if "learner" in names else None
     best = None
     tried = allowed = 0
     for values in product(*grid.values()):
         setting = dict(zip(grid, values, strict=True))
-        s = file_scores(*table.changes(setting))
+        options = replace(corrector.options, **setting)
+        pooled, per_file = dev_counts.scores(dev_counts.table.chosen(options))
         tried += 1
-        worst_clean = s["fpr"][clean_files].max()
-        worst_pairs = s["fpr"][~clean_files].max()
+        fpr = np.array([m.false_positive_rate for m in per_file])
+        worst_clean = fpr[dev_counts.clean].max()
+        worst_pairs = fpr[~dev_counts.clean].max()
         within = worst_clean <= args.max_clean and worst_pairs <= args.max_fpr
-        if args.max_learner_fpr is not None:
-            within &= s["fpr"][names.index("learner")] <= args.max_learner_fpr
+        if args.max_learner_fpr is not None and learner is not None:
+            within &= fpr[learner] <= args.max_learner_fpr
         allowed += within
-        pooled = f1(
-            s["tp"][~clean_files].sum(),
-            s["predicted"][~clean_files].sum(),
-            file_scores.wrong[~clean_files].sum(),
-        )[0]
+        f1 = pooled.sentence_correction.f1
         # Within the limits, the best F1; while none is, the least harmful.
-        key = (within, pooled if within else -max(worst_clean, worst_pairs))
+        key = (within, f1 if within else -max(worst_clean, worst_pairs))
         if best is None or key > best[0]:
-            best = (key, setting, s)
-    _, setting, s = best
+            best = (key, setting, options, pooled, per_file)
+    _, setting, options, pooled_metrics, file_metrics = best
     print(f"{tried} settings scored, {allowed} within the limits", flush=True)
     print("chosen:", json.dumps(setting), flush=True)
-    file_f1, precision, recall = f1(s["tp"], s["predicted"], file_scores.wrong)
     per_file = {
         name: {
-            "f1": float(file_f1[k]),
-            "precision": float(precision[k]),
-            "recall": float(recall[k]),
-            "fpr": float(s["fpr"][k]),
+            "f1": m.sentence_correction.f1,
+            "precision": m.sentence_correction.precision,
+            "recall": m.sentence_correction.recall,
+            "fpr": m.false_positive_rate,
         }
-        for k, name in enumerate(names)
+        for name, m in zip(names, file_metrics, strict=True)
     }
-    pooled_f1, pooled_p, pooled_r = f1(
-        s["tp"][~clean_files].sum(),
-        s["predicted"][~clean_files].sum(),
-        file_scores.wrong[~clean_files].sum(),
-    )
-    pooled = {"f1": float(pooled_f1), "precision": float(pooled_p), "recall": float(pooled_r)}
+    c = pooled_metrics.sentence_correction
+    pooled = {"f1": c.f1, "precision": c.precision, "recall": c.recall}
     print(f"pooled pairs: {json.dumps({k: round(v, 4) for k, v in pooled.items()})}")
     for name, v in per_file.items():
         print(
@@ -309,12 +250,12 @@ def main(argv=None) -> dict:
             f"changed error-free {v['fpr']:.2%}"
         )
 
-    # The same choice through the rule users run: the vectorised scorer must agree.
-    options = replace(corrector.options, **setting)
+    # The same choice through the rule users run: the vectorised rule must agree.
     texts = [corrector.apply(s, f, options).text for s, f in zip(sources, found, strict=True)]
     changed_check = np.array([differences(s, t) for s, t in zip(sources, texts, strict=True)])
-    changed, _ = table.changes(setting)
-    if not np.array_equal(changed_check, changed):
+    if not np.array_equal(
+        changed_check, dev_counts.counts(dev_counts.table.chosen(options)).changed
+    ):
         raise SystemExit("tune.py: the vectorised rule disagrees with Corrector.apply")
 
     if args.save:

@@ -288,22 +288,27 @@ class Corrector:
         proposals = list(proposals)
         if proposals and not has_context(source, options.min_context):
             proposals = []
-        untouchable = set()
-        if proposals:  # URLs and e-mail addresses, and the user's protected terms
-            same_terms = options.protect == self.options.protect
-            terms = self._protected if same_terms else ProtectedTerms(options.protect)
-            untouchable = address_offsets(source) | terms.positions(source)
+        untouchable = self.untouchable(source, options) if proposals else set()
         best: dict[int, tuple[float, Proposal]] = {}
         for p in proposals:
             if p.offset not in untouchable and options.accepts(p.evidence):
                 value = options.value(p.evidence)
                 if p.offset not in best or value > best[p.offset][0]:
                     best[p.offset] = (value, p)
-        chosen = sorted((p.edit() for _, p in best.values()), key=lambda e: -e.score)
+        # the most confident first, the earlier of equals (max_edits keeps the first ones)
+        chosen = sorted((p.edit() for _, p in best.values()), key=lambda e: (-e.score, e.offset))
         if options.max_edits:
             chosen = chosen[: options.max_edits]
         chosen.sort(key=lambda e: e.offset)
         return self._checked(Correction.applied(source, chosen))
+
+    def untouchable(self, source: str, options: CorrectorOptions | None = None) -> set[int]:
+        """Offsets of `source` that apply() never edits: URLs and e-mail addresses, and the
+        protected terms of `options` (default: this corrector's)."""
+        options = options or self.options
+        same_terms = options.protect == self.options.protect
+        terms = self._protected if same_terms else ProtectedTerms(options.protect)
+        return address_offsets(source) | terms.positions(source)
 
     @staticmethod
     def _checked(result: Correction) -> Correction:

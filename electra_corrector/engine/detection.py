@@ -71,13 +71,14 @@ class ContextFlags:
         return self._csr
 
     def best_rise(self, windows) -> object:
-        """For each row of trigram-id windows (charlm.windows), the largest `lm - frequency`
+        """For each row of n-gram id windows (charlm.windows), the largest `lm - frequency`
         (as the proposals' evidence has them) of a confusable put in the middle; -inf where the
         character has none."""
         import numpy as np
 
         start, count, flat = self._confusables()
-        original = windows[:, 2]
+        middle = self.ngrams.order - 1
+        original = windows[:, middle]
         n = count[original]
         rise = np.full(len(windows), -np.inf)
         if not n.sum():
@@ -85,7 +86,7 @@ class ContextFlags:
         row = np.repeat(np.arange(len(windows)), n)
         at = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(start[original], n)
         replaced = windows[row]
-        replaced[:, 2] = flat[at]
+        replaced[:, middle] = flat[at]
         # lm - frequency, computed as evidence.py computes them for a proposal
         lm, counts = self.ngrams.window_logprob, self.ngrams.log_counts
         score = (lm(replaced) - lm(windows)[row]) - (counts(replaced[:, 2]) - counts(original)[row])
@@ -107,7 +108,7 @@ class ContextFlags:
             cols = np.flatnonzero((char_at != NO_CHAR) & under[row, : len(char_at)])
             if len(cols):
                 found.append((row, cols, probs[row, cols].tolist()))
-                cut.append(windows(texts[span.text_index], char_at[cols]))
+                cut.append(windows(texts[span.text_index], char_at[cols], self.ngrams.order))
         if not found:
             return []
         flagged = self.best_rise(np.concatenate(cut)) > margin

@@ -44,6 +44,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 
 def ratio(numerator: int, denominator: int) -> float:
     """numerator / denominator, 0.0 for an empty denominator (see the module docstring)."""
@@ -133,17 +135,27 @@ def changed_positions(before: str, after: str) -> set[int]:
     return {j for j, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
 
 
-def compute_metrics(
+@dataclass(frozen=True)
+class SentenceCounts:
+    """What each sentence contributes to the scores, one array entry per sentence: computed once
+    (sentence_counts, or from proposals by tuning), aggregated over any selection (metrics_of),
+    as sacrebleu keeps sentence statistics apart from the corpus score."""
+
+    gold: np.ndarray  # gold error positions
+    changed: np.ndarray  # positions the prediction changed
+    detected: np.ndarray  # changed positions that are gold positions
+    right: np.ndarray  # changed positions given the gold character
+
+
+def sentence_counts(
     sources: Sequence[str], targets: Sequence[str], predictions: Sequence[str]
-) -> Metrics:
+) -> SentenceCounts:
     if not len(sources) == len(targets) == len(predictions):
         raise ValueError(
             f"need as many targets and predictions as sources, got {len(sources)} sources, "
             f"{len(targets)} targets, {len(predictions)} predictions"
         )
-    with_errors = false_positives = 0
-    sent_det_tp = sent_cor_tp = sent_predicted = 0
-    char_det_tp = char_cor_tp = char_predicted = char_gold = 0
+    rows = []
     for i, (source, target, prediction) in enumerate(
         zip(sources, targets, predictions, strict=True)
     ):
@@ -154,26 +166,39 @@ def compute_metrics(
             )
         gold = changed_positions(source, target)
         changed = changed_positions(source, prediction)
-        with_errors += bool(gold)
-        if changed:
-            sent_predicted += 1
-            false_positives += not gold
-            sent_det_tp += changed == gold
-            sent_cor_tp += prediction == target
-        char_gold += len(gold)
-        char_predicted += len(changed)
         hits = changed & gold
-        char_det_tp += len(hits)
-        char_cor_tp += sum(prediction[j] == target[j] for j in hits)
+        rows.append(
+            (len(gold), len(changed), len(hits), sum(prediction[j] == target[j] for j in hits))
+        )
+    columns = np.array(rows, dtype=np.int64).reshape(-1, 4).T
+    return SentenceCounts(*columns)
+
+
+def metrics_of(counts: SentenceCounts, selected: np.ndarray | None = None) -> Metrics:
+    """The scores of the sentences `selected` (a boolean mask; default all)."""
+    c = counts
+    if selected is not None:
+        c = SentenceCounts(*(a[selected] for a in (c.gold, c.changed, c.detected, c.right)))
+    with_errors, edited = c.gold > 0, c.changed > 0
+    # exact: every change at a gold position (with the gold character), every gold position changed
+    detected = edited & (c.detected == c.changed) & (c.detected == c.gold)
+    corrected = edited & (c.right == c.changed) & (c.right == c.gold)
+    sentences, predicted = len(c.gold), int(edited.sum())
     return Metrics(
-        sentences=len(sources),
-        sentences_with_errors=with_errors,
-        false_positives=false_positives,
-        sentence_detection=Scores(sent_det_tp, sent_predicted, with_errors),
-        sentence_correction=Scores(sent_cor_tp, sent_predicted, with_errors),
-        char_detection=Scores(char_det_tp, char_predicted, char_gold),
-        char_correction=Scores(char_cor_tp, char_predicted, char_gold),
+        sentences=sentences,
+        sentences_with_errors=int(with_errors.sum()),
+        false_positives=int((edited & ~with_errors).sum()),
+        sentence_detection=Scores(int(detected.sum()), predicted, int(with_errors.sum())),
+        sentence_correction=Scores(int(corrected.sum()), predicted, int(with_errors.sum())),
+        char_detection=Scores(int(c.detected.sum()), int(c.changed.sum()), int(c.gold.sum())),
+        char_correction=Scores(int(c.right.sum()), int(c.changed.sum()), int(c.gold.sum())),
     )
+
+
+def compute_metrics(
+    sources: Sequence[str], targets: Sequence[str], predictions: Sequence[str]
+) -> Metrics:
+    return metrics_of(sentence_counts(sources, targets, predictions))
 
 
 def format_table(metrics: Metrics) -> str:
