@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from shared_data import SHARED_DATA
+
 from electra_corrector.engine.int8 import CALIBRATION_FILE
 from electra_corrector.models.assets import asset_path
 from electra_corrector.training.corpus import genre_sentences
-from electra_corrector.training.paths import SHARED_DATA
 from electra_corrector.training.splits import hash_share
 
 SOURCES = ("laws_regulations.txt", "xwlb_news_2020_2026.txt")

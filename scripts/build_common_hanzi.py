@@ -16,7 +16,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from electra_corrector.training.paths import SHARED_DATA
+from shared_data import SHARED_DATA
 
 GENRES = (
     "peoples_daily_1998_01",

@@ -34,10 +34,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
+from shared_data import SHARED_DATA
 
 from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.confusion import KINDS, TABLE_FILE, ConfusionTable
-from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from shared_data import SHARED_DATA
+
 from electra_corrector.engine.charset import is_cjk
-from electra_corrector.training.paths import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 

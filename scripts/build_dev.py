@@ -16,11 +16,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from shared_data import SHARED_DATA
+
 from electra_corrector.evaluation.datasets import load_dataset
 from electra_corrector.training import splits
 from electra_corrector.training.corpus import split_sentences, write_pairs
 from electra_corrector.training.dataset import pair_splits
-from electra_corrector.training.paths import SHARED_DATA
 
 
 def main(argv=None) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from shared_data import SHARED_DATA
+
 from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
 from electra_corrector.training.dataset import training_pairs
-from electra_corrector.training.paths import SHARED_DATA
 
 
 def main(argv=None) -> None:

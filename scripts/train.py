@@ -37,7 +37,7 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from electra_corrector.training.paths import SHARED_DATA
+from shared_data import SHARED_DATA
 
 
 def optional_path(text: str) -> Path | None:

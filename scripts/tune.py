@@ -152,7 +152,7 @@ class DevCounts:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     from electra_corrector import Corrector
-    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
     from electra_corrector.engine.proposal_table import ProposalTable
     from electra_corrector.evaluation.datasets import load_dataset
     from electra_corrector.textio.files import AtomicFile
@@ -259,7 +259,7 @@ def main(argv=None) -> dict:
         raise SystemExit("tune.py: the vectorised rule disagrees with Corrector.apply")
 
     if args.save:
-        path = args.model / SETTINGS_FILE
+        path = args.model / MODEL_SETTINGS_FILE
         saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         extra = {k: v for k, v in saved.items() if k not in CorrectorOptions.__dataclass_fields__}
         extra["tuned"] = {

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_data import SHARED_DATA
 
 from electra_corrector.cli.main import main
 from electra_corrector.models.testing import write_tiny_pair
-from electra_corrector.training.paths import SHARED_DATA
 
 
 @pytest.fixture(scope="session")
@@ -39,11 +39,11 @@ def tiny_corrector(tiny_model_dir):
 def eager_model_dir(tiny_model_dir, tmp_path_factory):
     """The tiny random model with a corrector_config.json holding the eager settings, so
     subprocesses and default options exercise the engine too."""
-    from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+    from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
 
     root = tmp_path_factory.mktemp("eager") / "model"
     shutil.copytree(tiny_model_dir, root)
-    (root / SETTINGS_FILE).write_text(CorrectorOptions(**EAGER).to_json(), encoding="utf-8")
+    (root / MODEL_SETTINGS_FILE).write_text(CorrectorOptions(**EAGER).to_json(), encoding="utf-8")
     return root
 
 

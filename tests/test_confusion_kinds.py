@@ -10,7 +10,7 @@ import pytest
 from electra_corrector import Corrector
 from electra_corrector.engine.confusion import ConfusionTable
 from electra_corrector.engine.errors import SettingsError
-from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
 from electra_corrector.engine.result import Evidence
 from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
@@ -88,11 +88,13 @@ def test_kind_cost_takes_off_value_for_its_kind_only():
 
 
 def test_kind_cost_is_read_from_and_written_to_the_settings_file(tmp_path):
-    (tmp_path / SETTINGS_FILE).write_text(json.dumps({"kind_cost": {"near": 2.5, "seen": -1}}))
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(
+        json.dumps({"kind_cost": {"near": 2.5, "seen": -1}})
+    )
     options = CorrectorOptions.load(tmp_path)
     assert options.kind_cost == (("near", 2.5), ("seen", -1))
     assert json.loads(options.to_json())["kind_cost"] == {"near": 2.5, "seen": -1}
-    (tmp_path / SETTINGS_FILE).write_text(json.dumps({"kind_cost": {"nearby": 1}}))
+    (tmp_path / MODEL_SETTINGS_FILE).write_text(json.dumps({"kind_cost": {"nearby": 1}}))
     with pytest.raises(SettingsError, match="unknown kinds"):
         CorrectorOptions.load(tmp_path)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from electra_corrector import Corrector
-from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
 from electra_corrector.engine.result import Evidence, Proposal
 from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair
@@ -162,7 +162,7 @@ def test_settings_file_is_read_and_keywords_override_it(tmp_path, handset_dir):
 
     shutil.copytree(handset_dir, tmp_path / "m")
     settings = CorrectorOptions(threshold=0.99).to_json()
-    (tmp_path / "m" / SETTINGS_FILE).write_text(settings, encoding="utf-8")
+    (tmp_path / "m" / MODEL_SETTINGS_FILE).write_text(settings, encoding="utf-8")
     assert Corrector(tmp_path / "m").options.threshold == 0.99
     assert Corrector(tmp_path / "m").correct("我跟我朋唷打算").edits == ()
     assert Corrector(tmp_path / "m", threshold=0.5).correct("我跟我朋唷打算").edits != ()

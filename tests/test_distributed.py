@@ -119,6 +119,22 @@ def test_mirror_is_byte_identical_to_the_cli(
         assert f"{prog}: 7 files corrected, 2 failed" in err
 
 
+def test_ray_reads_the_repository_settings_as_the_cli_does(
+    ray_runtime, corpus, tmp_path, eager_model_dir, monkeypatch, capsys
+):
+    settings = f'model = "{eager_model_dir}"\ninclude = ["*.txt"]\nexclude = ["deeper"]\n'
+    (tmp_path / ".electra-correct.toml").write_text(settings + "color = 'never'\n")
+    monkeypatch.chdir(tmp_path)  # found from the working folder, as electra-correct finds it
+    single, spread = tmp_path / "cli", tmp_path / "ray"
+    cli.main(["--input-dir", str(corpus), "--output-dir", str(single)])
+    distributed_cli.main(
+        ["--input-dir", str(corpus), "--output-dir", str(spread), "--num-cpus", "1"]
+    )
+    capsys.readouterr()
+    assert set(tree(single)) == {"a.txt", "empty.txt", "nested/b.txt", "build/e.txt"}
+    assert tree(spread) == tree(single)
+
+
 def test_ray_follows_no_link_and_names_what_it_cannot_take(
     ray_runtime, tmp_path, eager_model_dir, capsys
 ):

@@ -3,9 +3,9 @@
 from collections import Counter
 
 import pytest
+from shared_data import SHARED_DATA
 
 from electra_corrector.evaluation import compute_metrics, load_dataset
-from electra_corrector.training.paths import SHARED_DATA
 
 SIGHAN15_TEST = SHARED_DATA / "sighan" / "sighan15_test.tsv"
 

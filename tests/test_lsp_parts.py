@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from electra_corrector.cli.config import ConfigError
+from electra_corrector.cli.repo_settings import RepoSettingsError
 from electra_corrector.lsp import settings
 from electra_corrector.lsp.protectfile import ProtectError, add_term
 
@@ -38,9 +38,9 @@ def test_the_editors_settings_win_over_the_file_and_its_terms_add_to_the_files(t
 
 
 def test_a_bad_editor_setting_names_its_key(tmp_path):
-    with pytest.raises(ConfigError, match="threshold"):
+    with pytest.raises(RepoSettingsError, match="threshold"):
         settings.read(tmp_path, {"threshold": "lots"})
-    with pytest.raises(ConfigError, match="unknown key 'colour'"):
+    with pytest.raises(RepoSettingsError, match="unknown key 'colour'"):
         settings.read(tmp_path, {"colour": "never"})
 
 

@@ -11,7 +11,7 @@ from typing import BinaryIO, Protocol
 from electra_corrector.engine.result import Correction, Edit
 from electra_corrector.textio.files import LineWriter, TextEncoding
 
-FORMATS = ("text", "jsonl", "marked", "report")
+OUTPUT_FORMATS = ("text", "jsonl", "marked", "report")
 UTF8_FORMATS = ("jsonl", "report")  # for programs and terminals: UTF-8 whatever the input was
 STDIN_NAME = "-"  # the path that reports and diffs give standard input
 
@@ -61,7 +61,7 @@ def renderer(name: str, color: bool = False) -> Render:
         )
     if name == "jsonl":
         return _json_line
-    raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {name!r}; choose from {', '.join(OUTPUT_FORMATS)}")
 
 
 def _json_line(correction: Correction, ending: str, number: int, file: str | None) -> str:

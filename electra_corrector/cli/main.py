@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from electra_corrector import __version__
-from electra_corrector.cli import config, interactive
+from electra_corrector.cli import interactive, repo_settings
 from electra_corrector.cli.argtypes import format_name
 from electra_corrector.cli.findings import (
     DOCUMENT_FORMATS,
@@ -20,7 +20,7 @@ from electra_corrector.cli.findings import (
     Findings,
     github_output,
 )
-from electra_corrector.cli.formats import FORMATS, UTF8_FORMATS, rendered, renderer
+from electra_corrector.cli.formats import OUTPUT_FORMATS, UTF8_FORMATS, rendered, renderer
 from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
 from electra_corrector.cli.report import Outcome
 from electra_corrector.cli.shared import (
@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--format",
         type=format_name,
-        choices=(*FORMATS, *FINDING_FORMATS),
+        choices=(*OUTPUT_FORMATS, *FINDING_FORMATS),
         help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
         "marked inline (formerly 'diff'); report: a path:line:col line per edit; for CI (exit "
         "1 on edits, as --check): github (workflow commands), json, sarif, rdjson (reviewdog)",
@@ -181,12 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
         "language: python, js, go, yaml, ...) edits only comments and strings (default auto: "
         "by file name: .md, .rst, source code; the rest is text)",
     )
-    parser.add_argument(
-        "--config", type=Path, metavar="FILE", help="settings from FILE, not the nearest one"
-    )
+    repo_settings.add_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.set_defaults(include=None)  # the settings' globs, which --glob replaces
     return parser
 
 
@@ -271,21 +268,9 @@ STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    try:  # relative paths and the settings search need it
-        os.getcwd()
-    except OSError as e:
-        _say(f"cannot use the working folder (was it deleted?): {e.strerror}")
-        return USAGE_ERROR
     try:
-        if args.config is not None:
-            found = (args.config, config.read(args.config) or {})
-        else:
-            found = config.discover(Path.cwd())
-        if found is not None:
-            config.apply(parser, *found)
-            args = parser.parse_args(argv)  # again, so that flags win over the file
-    except config.ConfigError as e:
+        args = repo_settings.parse(parser, argv)
+    except repo_settings.RepoSettingsError as e:
         _say(str(e))
         return USAGE_ERROR
     _check(parser, args)

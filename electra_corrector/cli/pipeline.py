@@ -400,7 +400,7 @@ def _log_file(path: Path, flags: int) -> BinaryIO:
     return open(fd, "rb" if flags == os.O_RDONLY else "ab")
 
 
-class Tree(NamedTuple):
+class TreePlan(NamedTuple):
     jobs: list[Job]
     skipped: int  # outputs already done (--resume)
     found: discovery.Found  # what discovery left alone or could not read, besides the jobs
@@ -412,11 +412,11 @@ def tree_jobs(
     patterns: Iterable[str] = ("*",),
     exclude: Iterable[str] = (),
     done: DoneLog | None = None,
-) -> Tree:
+) -> TreePlan:
     """Jobs for the files of `input_dir` that discovery selects (textio/discovery.py), mirrored
     under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
     records as made from the same input and settings are skipped."""
-    tree = Tree([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
+    tree = TreePlan([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
     finished = done.finished() if done else set()
     if done:  # an interrupted run's temporary files, if it was killed
         done.remove_temporaries()

@@ -25,6 +25,7 @@ from typing import Any
 from electra_corrector.cli.formats import UTF8_FORMATS, renderer
 from electra_corrector.cli.report import Outcome
 from electra_corrector.cluster import linerows
+from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.markup import masking
 from electra_corrector.textio import discovery
 
@@ -34,7 +35,7 @@ from electra_corrector.textio import discovery
 BATCHES_PER_CALL = 8
 
 
-class InputError(ValueError):
+class InputError(CorrectorError, ValueError):
     """An input, output or cluster that cannot be used as asked; `parameter` names the culprit
     where one parameter is."""
 
@@ -121,7 +122,7 @@ def correct_tree(
     one pattern or several, `exclude` globs), corrected as it corrects them (`syntax`: the code of
     .md and .rst files is never edited) and rendered as `output_format` (text, jsonl, marked,
     report) into the same paths under `output_dir`."""
-    tree = linerows.Tree.of(input_dir, output_dir)
+    tree = linerows.MirrorTree.of(input_dir, output_dir)
     rows, found = _line_rows(tree, glob, exclude, syntax)
     outcome = Outcome(failed=list(found.problems), notes=found.notes())
     if rows is None:
@@ -154,7 +155,7 @@ def correct_tree_to_parquet(
     """The files correct_tree would read as Parquet rows of file, line, source, text, edits and
     error (a row of line 0 for a file that could not be read); the outcome names the files that
     discovery left out (its count of corrected files stays 0)."""
-    rows, found = _line_rows(linerows.Tree.of(input_dir, output_dir), glob, exclude, syntax)
+    rows, found = _line_rows(linerows.MirrorTree.of(input_dir, output_dir), glob, exclude, syntax)
     if rows is not None:
         corrected = _corrected(rows, engine, concurrency).map_batches(
             linerows.line_records, batch_format="pyarrow"
@@ -188,7 +189,9 @@ def correct_parquet(
     _write_parquet(_corrected(rows, engine, concurrency), output_dir)
 
 
-def _line_rows(tree: linerows.Tree, glob: str | Iterable[str], exclude: Iterable[str], markup: str):
+def _line_rows(
+    tree: linerows.MirrorTree, glob: str | Iterable[str], exclude: Iterable[str], markup: str
+):
     """The line rows of the files to read (None when there are none) and what discovery found."""
     import ray
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -28,11 +27,12 @@ from electra_corrector.textio.files import (
     TextError,
     open_tree_output,
     split_line_ending,
+    store_remotely,
 )
 
 
 @dataclass(frozen=True)
-class Tree:
+class MirrorTree:
     """An input folder of text files and its mirror: where each file's rows come from and go."""
 
     root: str  # the input folder as given: electra-correct names files by it, and so do the rows
@@ -43,7 +43,7 @@ class Tree:
     out_base: str
 
     @classmethod
-    def of(cls, input_dir: str, output_dir: str) -> Tree:
+    def of(cls, input_dir: str, output_dir: str) -> MirrorTree:
         fs, base = filesystem(input_dir)
         out_fs, out_base = filesystem(output_dir)
         return cls(input_dir, fs, base.rstrip("/"), output_dir, out_fs, out_base.rstrip("/"))
@@ -109,7 +109,7 @@ class Tree:
         """Writes the output of `relative`, complete or not at all; None, or why it failed. A
         local output tree follows no link and writes only regular files, as electra-correct's."""
         if not self.local_output:
-            put(self.out_fs, f"{self.out_base}/{relative}", data)
+            store_remotely(self.out_fs, f"{self.out_base}/{relative}", data)
             return None
         try:
             with open_tree_output(Path(self.out_root), Path(relative)) as sink:
@@ -167,7 +167,7 @@ def edits_type():
     )
 
 
-def read_lines(batch, tree: Tree, markup: str = "auto"):
+def read_lines(batch, tree: MirrorTree, markup: str = "auto"):
     """Files (path, bytes) to line rows, one table per file; each line's protected spans come
     from the scanner of its file's syntax (`markup`: a syntax.SYNTAXES choice), as in the CLI."""
     import pyarrow as pa
@@ -224,7 +224,7 @@ def pieces(batch) -> list[list[Range] | None]:
     ]
 
 
-def write_file(rows, tree: Tree, json_output: bool):
+def write_file(rows, tree: MirrorTree, json_output: bool):
     """All rows of one file, with a `rendered` column, written in line order like
     electra-correct's --output-dir; returns the file's name and error (null once written)."""
     import pyarrow as pa
@@ -241,17 +241,6 @@ def write_file(rows, tree: Tree, json_output: bool):
         writer.finish()
         error = tree.write(rows["relative"][0], buffer.getvalue())
     return pa.table({"file": [file], "error": pa.array([error], pa.string())})
-
-
-def put(fs, path: str, data: bytes) -> None:
-    """Write a whole file that appears complete or not at all (a temporary file, then a move),
-    on a filesystem other than the local one (AtomicFile's job there)."""
-    folder, name = path.rsplit("/", 1)
-    fs.create_dir(folder, recursive=True)
-    temporary = f"{folder}/.{name}.{uuid.uuid4().hex}.tmp"
-    with fs.open_output_stream(temporary) as stream:
-        stream.write(data)
-    fs.move(temporary, path)
 
 
 def line_records(batch):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 
 from electra_corrector import __version__
+from electra_corrector.cli import repo_settings
 from electra_corrector.cli.argtypes import format_name
-from electra_corrector.cli.formats import FORMATS
+from electra_corrector.cli.formats import OUTPUT_FORMATS
 from electra_corrector.cli.shared import (
     OK,
     SOME_FAILED,
@@ -37,6 +38,7 @@ examples:
 
 files are chosen as electra-correct --input-dir chooses them: hidden paths, --exclude, binary
 files and symlinks that lead outside DIR are left out; inside --output-dir nothing is followed.
+settings: as electra-correct's ([tool.electra-correct] in pyproject.toml, .electra-correct.toml).
 
 exit status: 0 all files corrected; 1 some could not be read or written (each named on stderr);
 2 bad arguments, Ray missing, or no model found"""
@@ -84,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--format",
         type=format_name,
-        choices=(*FORMATS, "parquet"),
+        choices=(*OUTPUT_FORMATS, "parquet"),
         default="text",
         help="text, jsonl, marked, report: a mirror of the input tree as electra-correct writes "
         "it; parquet: rows with file, line, source, text, edits",
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="corrector actors, each with its own model (and a GPU with --device cuda) "
         "(default: 1 up to one per CPU or GPU, as needed)",
     )
+    repo_settings.add_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
@@ -111,7 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = repo_settings.parse(parser, argv)
+    except repo_settings.RepoSettingsError as e:
+        _say(str(e))
+        return USAGE_ERROR
     if args.input_format == "parquet" and args.format != "parquet":
         parser.error("Parquet input has no files or lines to mirror; use --format parquet")
     if args.address and args.num_cpus:
@@ -150,7 +157,11 @@ def _run(args: argparse.Namespace, engine) -> int:
         outcome = None
     else:
         # The same files as electra-correct --input-dir reads (textio/discovery.py).
-        tree = {"glob": args.glob or ["*"], "exclude": args.exclude, "syntax": args.syntax}
+        tree = {
+            "glob": args.glob or args.include or ["*"],
+            "exclude": args.exclude,
+            "syntax": args.syntax,
+        }
         if args.format == "parquet":
             outcome = distributed.correct_tree_to_parquet(
                 *where, **tree, concurrency=args.concurrency

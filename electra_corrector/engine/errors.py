@@ -1,4 +1,7 @@
-"""Errors with a message meant for the user: the CLI prints them in one line, no traceback."""
+"""Errors with a message meant for the user: every front end prints them in one line, no
+traceback. The errors of the other layers (text files, repository settings, datasets, Ray
+inputs, the protect list) derive from CorrectorError too, so a program using the package
+catches one class."""
 
 
 class CorrectorError(Exception):

@@ -12,7 +12,7 @@ from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
 from electra_corrector.engine.small_files import UnusableFile, read_text
 
-SETTINGS_FILE = "corrector_config.json"
+MODEL_SETTINGS_FILE = "corrector_config.json"
 SECOND_PASSES = ("off", "take", "agree")
 
 
@@ -167,7 +167,7 @@ class CorrectorOptions:
     def load(cls, folder: Path) -> CorrectorOptions:
         """Defaults overlaid with the model's corrector_config.json, when it has one; a file
         that is not valid JSON or holds a bad value raises SettingsError naming it."""
-        path = Path(folder) / SETTINGS_FILE
+        path = Path(folder) / MODEL_SETTINGS_FILE
         if not path.is_file():
             return cls()
         known = {f.name for f in fields(cls)}
@@ -198,8 +198,8 @@ class CorrectorOptions:
             raise SettingsError(f"{path}: {e}") from None
 
     def to_json(self, **extra) -> str:
-        """The text of SETTINGS_FILE (what load reads back); writing it is the caller's job, so
-        that the engine holds no file I/O."""
+        """The text of MODEL_SETTINGS_FILE (what load reads back); writing it is the caller's
+        job, so that the engine holds no file I/O."""
         data = {**asdict(self), "kind_cost": dict(self.kind_cost), **extra}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

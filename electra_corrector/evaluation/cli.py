@@ -19,7 +19,12 @@ from typing import NamedTuple
 
 from electra_corrector.cli.argtypes import int_at_least
 from electra_corrector.cli.shared import USAGE_ERROR, add_model_options, load_corrector, say
-from electra_corrector.evaluation.datasets import FORMATS, Dataset, DatasetError, load_dataset
+from electra_corrector.evaluation.datasets import (
+    DATASET_FORMATS,
+    Dataset,
+    DatasetError,
+    load_dataset,
+)
 from electra_corrector.evaluation.funnel import Funnel, funnel
 from electra_corrector.evaluation.metrics import Metrics, format_table
 from electra_corrector.evaluation.runner import evaluate
@@ -35,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("data", nargs="+", metavar="DATA", help=".sgml, .tsv or .jsonl test data")
     parser.add_argument(
         "--format",
-        choices=("auto", *FORMATS),
+        choices=("auto", *DATASET_FORMATS),
         default="auto",
         help="data format (default: from the file extension)",
     )

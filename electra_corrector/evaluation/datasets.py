@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-FORMATS = ("sgml", "tsv", "jsonl")
+from electra_corrector.engine.errors import CorrectorError
+
+DATASET_FORMATS = ("sgml", "tsv", "jsonl")
 EXTENSIONS = {".sgml": "sgml", ".tsv": "tsv", ".jsonl": "jsonl"}
 
 
-class DatasetError(ValueError):
+class DatasetError(CorrectorError, ValueError):
     """The file is unreadable or not in the expected format; the message names file and line."""
 
 
@@ -50,7 +52,8 @@ def detect_format(path: Path) -> str:
         return EXTENSIONS[Path(path).suffix.lower()]
     except KeyError:
         raise DatasetError(
-            f"{path}: cannot tell the format from the extension; name one of {', '.join(FORMATS)}"
+            f"{path}: cannot tell the format from the extension; "
+            f"name one of {', '.join(DATASET_FORMATS)}"
         ) from None
 
 
@@ -58,8 +61,8 @@ def load_dataset(path: Path | str, format: str = "auto", t2s: bool = False) -> D
     """Read every usable pair of `path`; `t2s` converts traditional characters to simplified."""
     path = Path(path)
     fmt = detect_format(path) if format == "auto" else format
-    if fmt not in FORMATS:
-        raise DatasetError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt not in DATASET_FORMATS:
+        raise DatasetError(f"unknown format {fmt!r}; expected one of {', '.join(DATASET_FORMATS)}")
     try:
         raw = path.read_bytes()
     except OSError as e:

@@ -14,7 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-from electra_corrector.cli import config
+from electra_corrector.cli import repo_settings
+from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.textio.files import AtomicFile
 
 if sys.version_info >= (3, 11):
@@ -27,7 +28,7 @@ _OUR_TABLE = re.compile(r"\s*\[\s*tool\s*\.\s*(electra-correct|\"electra-correct
 _PROTECT = re.compile(r"^[ \t]*(protect|\"protect\"|'protect')[ \t]*=[ \t]*\[", re.MULTILINE)
 
 
-class ProtectError(Exception):
+class ProtectError(CorrectorError):
     """The term could not be added; the message names the file."""
 
 
@@ -35,10 +36,10 @@ def add_term(found: Path | None, root: Path, term: str) -> Path:
     """Adds `term` to the protect list of the settings file `found` (None: the project has
     none, and root/.electra-correct.toml is made); returns the file that holds the term."""
     if found is None:
-        found = root / config.OWN_FILE
+        found = root / repo_settings.OWN_FILE
         _write(found, f"protect = [{_quoted(term)}]\n")
         return found
-    protect = (config.read(found) or {}).get("protect")
+    protect = (repo_settings.read(found) or {}).get("protect")
     if isinstance(protect, str):  # a file of terms, one a line
         return _add_line(found.parent / protect, term)
     protect = list(protect or [])

@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from electra_corrector import __version__
-from electra_corrector.cli import config
+from electra_corrector.cli import repo_settings
 from electra_corrector.cli.findings import level
 from electra_corrector.cli.pipeline import SORT_WINDOW
 from electra_corrector.engine.charset import is_cjk
@@ -81,7 +81,7 @@ class CorrectServer(LanguageServer):
             editor = settings_.editor_section(raw) if raw is not None else self.editor
             found = settings_.read(self.root, editor)
             key = found.model_key()
-        except (config.ConfigError, CorrectorError) as e:
+        except (repo_settings.RepoSettingsError, CorrectorError) as e:
             self.say(str(e))
             return
         except Exception as e:  # a client that answers workspace/configuration with an error
@@ -285,9 +285,9 @@ class CorrectServer(LanguageServer):
             self.say(f"{term!r} cannot be a protected term")
             return
         try:
-            found = config.discover(self.root)
+            found = repo_settings.discover(self.root)
             where = add_term(found[0] if found else None, self.root, term.strip())
-        except (config.ConfigError, ProtectError, OSError) as e:
+        except (repo_settings.RepoSettingsError, ProtectError, OSError) as e:
             self.say(str(e))
             return
         self.window_log_message(

@@ -1,5 +1,5 @@
 """The server's settings: the project's settings file, found and read as the command line finds
-and reads it (cli/config.py), with the editor's settings (initializationOptions,
+and reads it (cli/repo_settings.py), with the editor's settings (initializationOptions,
 workspace/didChangeConfiguration) over it. Both take the same keys; relative paths in the
 editor's count from the workspace root. The editor's protect list adds to the file's.
 """
@@ -10,7 +10,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from electra_corrector.cli import config
+from electra_corrector.cli import repo_settings
 from electra_corrector.cli.main import build_parser
 from electra_corrector.cli.shared import corrector_keywords, load_corrector
 
@@ -45,18 +45,18 @@ class Settings:
 
 
 def read(root: Path, editor: dict | None) -> Settings:
-    """The settings for a workspace at `root`; ConfigError (its message names the file or the
+    """The settings for a workspace at `root`; RepoSettingsError (its message names the file or the
     editor's settings and the key) or CorrectorError (a file of terms) when they are bad."""
     from electra_corrector.knowledge.userdict import read_terms
 
     parser = build_parser()
-    found = config.discover(root)
+    found = repo_settings.discover(root)
     if found is not None:
-        config.apply(parser, *found)
+        repo_settings.apply(parser, *found)
     from_file = parser.parse_args([])
     args = from_file
     if editor:
-        config.apply(parser, root / "(editor settings)", editor)
+        repo_settings.apply(parser, root / "(editor settings)", editor)
         args = parser.parse_args([])
     terms = []
     for protect in (from_file.protect, args.protect if editor and "protect" in editor else None):
@@ -67,11 +67,11 @@ def read(root: Path, editor: dict | None) -> Settings:
 
 def editor_section(settings) -> dict:
     """Our section of what an editor sent: {"electra-correct": {...}}, or the section itself;
-    ConfigError when it is not a table."""
+    RepoSettingsError when it is not a table."""
     if settings is None:
         return {}
     if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
         settings = settings[SECTION]
     elif not isinstance(settings, dict) or SECTION in settings:
-        raise config.ConfigError(f"editor settings: {SECTION} must be a table")
+        raise repo_settings.RepoSettingsError(f"editor settings: {SECTION} must be a table")
     return {key: value for key, value in settings.items() if value is not None}  # None: unset

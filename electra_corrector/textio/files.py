@@ -13,6 +13,7 @@ import errno
 import io
 import os
 import queue
+import secrets
 import stat
 import sys
 import tempfile
@@ -22,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.textio.sniff import why_not_gb18030
 
 
-class TextError(Exception):
+class TextError(CorrectorError):
     """Input that cannot be read (or output that cannot be written) as text; says where and why."""
 
 
@@ -337,6 +339,12 @@ class AtomicFile:
         parts = name[1:-4].rsplit(".", 2)
         return parts[1] if len(parts) == 3 and parts[0] and len(parts[2]) == 8 else None
 
+    @staticmethod
+    def temporary_name(name: str, tag: str = "t") -> str:
+        """A temporary name of the form tag_of recognises, for a writer that cannot use mkstemp
+        (a remote filesystem, store_remotely)."""
+        return f".{name}.{tag}.{secrets.token_hex(4)}.tmp"
+
     def commit(self) -> None:
         try:
             self.stream.flush()
@@ -432,6 +440,17 @@ _KINDS = {
     stat.S_IFBLK: "a device",
     stat.S_IFSOCK: "a socket",
 }
+
+
+def store_remotely(fs, path: str, data: bytes) -> None:
+    """Write a whole file on a pyarrow filesystem other than the local one so that it appears
+    complete or not at all: AtomicFile's temporary name, then a move."""
+    folder, name = path.rsplit("/", 1)
+    fs.create_dir(folder, recursive=True)
+    temporary = f"{folder}/{AtomicFile.temporary_name(name)}"
+    with fs.open_output_stream(temporary) as stream:
+        stream.write(data)
+    fs.move(temporary, path)
 
 
 def _take_over_metadata(temp: Path, path: Path) -> None:

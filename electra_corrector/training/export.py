@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
-from electra_corrector.engine.options import SETTINGS_FILE, CorrectorOptions
+from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
 from electra_corrector.textio.files import AtomicFile
 from electra_corrector.training import models
 from electra_corrector.training.dataset import MAX_TOKENS
@@ -22,7 +22,7 @@ def export_model(
     # A generator trained on candidates only has no meaningful rank over the whole vocabulary.
     top_k = models.VOCAB_SIZE if objective == "candidates" else CorrectorOptions.top_k
     options = CorrectorOptions(generator_input="as_written", max_length=MAX_TOKENS, top_k=top_k)
-    with AtomicFile(Path(out) / SETTINGS_FILE) as settings:  # never half a config
+    with AtomicFile(Path(out) / MODEL_SETTINGS_FILE) as settings:  # never half a config
         text = options.to_json(model="electra-correct default", trained=trained)
         settings.stream.write(text.encode("utf-8"))
     write_typo_counts(Path(out) / TYPO_COUNTS_FILE, count_typos(train_pairs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from electra_corrector.models.assets import VOCAB_SIZE
-from electra_corrector.models.loading import PLAIN_LAYOUT, find_pair, save_model
+from electra_corrector.models.loading import PLAIN_LAYOUT, find_pair, load_models, save_model
 
 
 def shape_config(layers: int, hidden: int, heads: int, intermediate: int, embedding: int = 128):
@@ -31,16 +31,13 @@ def fresh_pair(d_config, g_config, seed: int):
 
 
 def pretrained_pair(root: Path):
-    """Load (discriminator, generator) from a folder in any layout the loader knows."""
-    from transformers import ElectraForMaskedLM, ElectraForPreTraining
-
+    """Load (discriminator, generator) from a folder in any layout the loader knows, through the
+    same checks as the corrector's loader (config limits, task heads, one vocabulary)."""
     source = find_pair(Path(root))
     if source is None:
         raise FileNotFoundError(f"{root} holds no discriminator + generator pair")
-    return (
-        ElectraForPreTraining.from_pretrained(source.discriminator),
-        ElectraForMaskedLM.from_pretrained(source.generator),
-    )
+    loaded = load_models(source)
+    return loaded.discriminator, loaded.generator
 
 
 def export_pair(discriminator, generator, out: Path) -> Path:

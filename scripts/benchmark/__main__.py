@@ -62,7 +62,7 @@ from electra_corrector.engine.options import CorrectorOptions
 from electra_corrector.engine.precision import PRECISIONS
 from electra_corrector.evaluation import load_dataset
 from electra_corrector.models.loading import resolve
-from electra_corrector.training.paths import SHARED_DATA
+from scripts.shared_data import SHARED_DATA
 
 from .baseline import logit
 from .models import HFL_SHAPES, build_hfl_model

@@ -11,9 +11,11 @@ file's folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.small_files import UnusableFile, read_text
 
 OWN_FILE = ".electra-correct.toml"
@@ -33,8 +35,35 @@ KEYS = {  # key -> the argparse destination it sets
 _PATHS = ("protect", "confusions")
 
 
-class ConfigError(Exception):
+class RepoSettingsError(CorrectorError):
     """A settings file that cannot be used; the message names the file and the key."""
+
+
+def add_option(parser: argparse.ArgumentParser) -> None:
+    """--config, and the default of the settings' `include` globs (which --glob replaces)."""
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="settings from FILE, not the nearest one"
+    )
+    parser.set_defaults(include=None)
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """`argv` parsed over the repository's settings: the file `--config` names, else the nearest
+    one from the working folder. The file's keys become the parser's defaults, so flags win;
+    a key the front end has no option for (color, for electra-correct-ray) is left unused."""
+    args = parser.parse_args(argv)
+    try:  # relative paths and the settings search need it
+        os.getcwd()
+    except OSError as e:
+        raise RepoSettingsError(
+            f"cannot use the working folder (was it deleted?): {e.strerror}"
+        ) from None
+    explicit = getattr(args, "config", None)
+    found = (explicit, read(explicit) or {}) if explicit is not None else discover(Path.cwd())
+    if found is None:
+        return args
+    apply(parser, *found)
+    return parser.parse_args(argv)
 
 
 def discover(start: Path) -> tuple[Path, dict] | None:
@@ -60,16 +89,16 @@ def read(path: Path) -> dict | None:
     try:
         data = tomllib.loads(read_text(path))
     except UnusableFile as e:
-        raise ConfigError(str(e)) from None
+        raise RepoSettingsError(str(e)) from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read it ({e.strerror or e})") from None
+        raise RepoSettingsError(f"{path}: cannot read it ({e.strerror or e})") from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: {e}") from None
+        raise RepoSettingsError(f"{path}: {e}") from None
     if path.name != "pyproject.toml":
         return data
     table = data.get("tool", {}).get("electra-correct")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.electra-correct] must be a table")
+        raise RepoSettingsError(f"{path}: [tool.electra-correct] must be a table")
     return table
 
 
@@ -80,11 +109,13 @@ def apply(parser: argparse.ArgumentParser, path: Path, settings: dict) -> None:
     defaults = {}
     for key, value in settings.items():
         if key not in KEYS:
-            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            raise RepoSettingsError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if KEYS[key] not in actions:
+            continue
         try:
             defaults[KEYS[key]] = _convert(actions[KEYS[key]], key, value, path.parent)
         except (TypeError, ValueError, argparse.ArgumentTypeError) as e:
-            raise ConfigError(f"{path}: {key}: {e}") from None
+            raise RepoSettingsError(f"{path}: {key}: {e}") from None
     parser.set_defaults(**defaults)
 
 
