@@ -268,10 +268,8 @@ STOP_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = repo_settings.parse(parser, argv)
-    except repo_settings.RepoSettingsError as e:
-        _say(str(e))
+    args = repo_settings.parse_or_say(parser, argv)
+    if args is None:
         return USAGE_ERROR
     _check(parser, args)
     previous = {signum: signal.signal(signum, _terminate) for signum in STOP_SIGNALS}

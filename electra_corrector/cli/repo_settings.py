@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from electra_corrector.cli.shared import say
 from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.small_files import UnusableFile, read_text
 
@@ -64,6 +65,15 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
         return args
     apply(parser, *found)
     return parser.parse_args(argv)
+
+
+def parse_or_say(parser: argparse.ArgumentParser, argv: list[str] | None):
+    """parse(), or None when the settings cannot be used, said in one line on stderr."""
+    try:
+        return parse(parser, argv)
+    except RepoSettingsError as e:
+        say(parser.prog, str(e))
+        return None
 
 
 def discover(start: Path) -> tuple[Path, dict] | None:

@@ -114,10 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        args = repo_settings.parse(parser, argv)
-    except repo_settings.RepoSettingsError as e:
-        _say(str(e))
+    args = repo_settings.parse_or_say(parser, argv)
+    if args is None:
         return USAGE_ERROR
     if args.input_format == "parquet" and args.format != "parquet":
         parser.error("Parquet input has no files or lines to mirror; use --format parquet")
