@@ -29,11 +29,10 @@ from electra_corrector.cli.shared import (
     SOME_FAILED,
     USAGE_ERROR,
     add_model_options,
+    add_syntax_option,
     load_corrector,
     say,
 )
-from electra_corrector.markup.code import is_lexer
-from electra_corrector.markup.syntax import SYNTAXES
 from electra_corrector.textio.discovery import pattern_problem
 from electra_corrector.textio.files import TextEncoding, open_output, private_stdin
 
@@ -82,15 +81,6 @@ def _encoding(name: str) -> TextEncoding:
         return TextEncoding.named(name)
     except LookupError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _syntax(name: str) -> str:
-    if name in SYNTAXES or is_lexer(name):
-        return name
-    raise argparse.ArgumentTypeError(
-        f"unknown syntax {name!r}: {', '.join(SYNTAXES)}, or a language Pygments knows "
-        "(python, js, go, yaml, ...)"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,15 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_model_options(parser)
     text = parser.add_argument_group("what may change")
-    text.add_argument(
-        "--syntax",
-        type=_syntax,
-        default="auto",
-        metavar="SYNTAX",
-        help="markdown and rst never edit code, link targets, URLs or HTML tags; code (or a "
-        "language: python, js, go, yaml, ...) edits only comments and strings (default auto: "
-        "by file name: .md, .rst, source code; the rest is text)",
-    )
+    add_syntax_option(text)
     repo_settings.add_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")

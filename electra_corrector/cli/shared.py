@@ -9,6 +9,8 @@ from pathlib import Path
 
 from electra_corrector.cli.argtypes import int_at_least, probability
 from electra_corrector.engine.precision import PRECISIONS
+from electra_corrector.markup.code import is_lexer
+from electra_corrector.markup.syntax import SYNTAXES
 
 OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
 
@@ -17,6 +19,28 @@ def say(prog: str, message: str) -> None:
     """`prog: message` on stderr, the one line a user error gets."""
     if sys.stderr is not None:  # with no stderr, print would write to stdout instead
         print(f"{prog}: {message}", file=sys.stderr)
+
+
+def syntax_name(name: str) -> str:
+    if name in SYNTAXES or is_lexer(name):
+        return name
+    raise argparse.ArgumentTypeError(
+        f"unknown syntax {name!r}: {', '.join(SYNTAXES)}, or a language Pygments knows "
+        "(python, js, go, yaml, ...)"
+    )
+
+
+def add_syntax_option(group) -> None:
+    """--syntax, as every front end that reads files takes it."""
+    group.add_argument(
+        "--syntax",
+        type=syntax_name,
+        default="auto",
+        metavar="SYNTAX",
+        help="markdown and rst never edit code, link targets, URLs or HTML tags; code (or a "
+        "language: python, js, go, yaml, ...) edits only comments and strings (default auto: "
+        "by file name: .md, .rst, source code; the rest is text)",
+    )
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

@@ -17,10 +17,10 @@ from electra_corrector.cli.shared import (
     SOME_FAILED,
     USAGE_ERROR,
     add_model_options,
+    add_syntax_option,
     corrector_keywords,
     say,
 )
-from electra_corrector.markup.syntax import SYNTAXES
 
 PROG = "electra-correct-ray"
 INSTALL_HINT = "pip install 'electra-correct[ray]'"
@@ -73,13 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GLOB",
         help="skip paths (relative to DIR) or folder names matching GLOB (repeatable)",
     )
-    data.add_argument(
-        "--syntax",
-        choices=SYNTAXES,
-        default="auto",
-        help="markdown and rst never edit code, link targets, URLs or HTML tags (default auto: "
-        "by extension, .md and .rst)",
-    )
+    add_syntax_option(data)
     data.add_argument(
         "--text-column", default="text", metavar="COL", help="Parquet column to correct"
     )
