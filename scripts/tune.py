@@ -35,7 +35,7 @@ GRID = {
     "frequency_weight": [0.5, 1.0, 1.5, 2.0, 2.5],
     "max_lm_loss": [None, 2.0, 0.0],
     "lm_flag": [None],
-    "kind_cost": [()],  # --kind-cost adds costs per kind of confusion (CorrectorOptions.kind_cost)
+    "kind_cost": [],  # the model's own costs per kind of confusion; --kind-cost varies them
 }
 # Tried by --vary lm_flag: the language model's own detection (CorrectorOptions.lm_flag).
 LM_FLAGS = [None, 3.0, 6.0, 9.0, 12.0, 16.0]
@@ -99,18 +99,19 @@ def narrowed(grid: dict, specs: list[str]) -> dict:
     return grid
 
 
-def kind_costs(specs: list[str]) -> list[tuple[tuple[str, float], ...]]:
-    """Every combination of the costs --kind-cost names, as CorrectorOptions.kind_cost values
-    (a cost of 0 is left out, so no cost anywhere is the empty tuple)."""
+def kind_costs(specs: list[str], base: tuple[tuple[str, float], ...]):
+    """Every combination of the costs --kind-cost names, as CorrectorOptions.kind_cost values;
+    the kinds it does not name keep the model's cost (`base`), and a cost of 0 is left out."""
     names, values = [], []
     for spec in specs:
         kind, _, costs = spec.partition("=")
         names.append(kind)
         values.append([float(v) for v in costs.split(",")])
-    return [
-        tuple((kind, cost) for kind, cost in zip(names, combo, strict=True) if cost)
-        for combo in product(*values)
-    ]
+    combos = []
+    for combo in product(*values):
+        costs = {**dict(base), **dict(zip(names, combo, strict=True))}
+        combos.append(tuple((kind, cost) for kind, cost in costs.items() if cost))
+    return combos
 
 
 def differences(a: str, b: str) -> int:
@@ -164,7 +165,7 @@ def main(argv=None) -> dict:
     which = np.array([k for k, d in enumerate(data.values()) for _ in d.pairs])
     names = list(data)
     base = CorrectorOptions.load(args.model)
-    grid = dict(GRID)
+    grid = {**GRID, "kind_cost": [base.kind_cost]}
     if args.vary:
         names_varied = args.vary.split(",")
         unknown = set(names_varied) - set(grid)
@@ -179,7 +180,7 @@ def main(argv=None) -> dict:
         grid.update(lm_flag=[None])
     grid = narrowed(grid, args.only)
     if args.kind_cost:
-        grid["kind_cost"] = kind_costs(args.kind_cost)
+        grid["kind_cost"] = kind_costs(args.kind_cost, base.kind_cost)
     lm_flags = [x for x in grid["lm_flag"] if x is not None]
     corrector = Corrector(
         model=str(args.model),
