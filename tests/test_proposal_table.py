@@ -56,6 +56,7 @@ def random_options(rng: random.Random) -> CorrectorOptions:
         frequency_weight=rng.uniform(0, 2),
         max_lm_loss=rng.choice([None, 0.0, 2.0]),
         lm_flag=rng.choice([None, 0.0, 3.0]),
+        lm_flag_kinds=tuple(rng.sample(KINDS, k=rng.choice([0, 1, 3]))),
         word_knowledge=rng.random() < 0.8,
         kind_cost=tuple((k, rng.uniform(-3, 8)) for k in rng.sample(KINDS, k=2)),
         max_edits=rng.choice([0, 0, 1, 2]),

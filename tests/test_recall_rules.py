@@ -61,6 +61,18 @@ def test_the_language_model_flags_a_confusable_that_fits_its_context(tiny_lm):
     assert (tiny_lm.best_rise(windows(right, np.arange(len(right)))) < 0).all()
 
 
+def test_the_language_model_tries_only_the_kinds_it_is_given(tiny_lm):
+    # 门 -> 们 is a pinyin confusion here, 圆 -> 园 a listed one
+    table = ConfusionTable.from_text("#kinds\tlisted\tpinyin\n门\t\t们\n圆\t园\n")
+    text = "我门去公圆散步"
+    cut = windows(text, np.arange(len(text)))
+    every = ContextFlags(table, tiny_lm.ngrams).best_rise(cut)
+    listed = ContextFlags(table, tiny_lm.ngrams, ("listed", "seen")).best_rise(cut)
+    assert every[1] > 3 and every[4] > 3
+    assert np.isneginf(listed[1]) and listed[4] == pytest.approx(every[4])
+    assert np.isneginf(ContextFlags(table, tiny_lm.ngrams, ("near",)).best_rise(cut)).all()
+
+
 def test_context_flags_only_add_positions_under_the_threshold(tiny_lm):
     text = "我门去公圆散步"
     # tokens: [CLS] the 7 characters [SEP]; the discriminator is sure of 门 only
@@ -94,9 +106,33 @@ def test_lm_flag_finds_an_error_the_discriminator_missed(blind_discriminator_dir
 )
 def test_the_accept_rule_takes_an_lm_flagged_substitute(lm, frequency, lm_flag, accepted):
     options = CorrectorOptions(threshold=0.5, min_gain=1.0, lm_flag=lm_flag)
-    assert options.accepts(Evidence(0.1, 3.0, lm=lm, frequency=frequency)) is accepted
+    evidence = Evidence(0.1, 3.0, lm=lm, frequency=frequency, kind="listed")
+    assert options.accepts(evidence) is accepted
     # the value must still clear min_gain
-    assert not options.updated(min_gain=100.0).accepts(Evidence(0.1, 3.0, lm, 0.0, frequency))
+    assert not options.updated(min_gain=100.0).accepts(evidence)
+
+
+@pytest.mark.parametrize(
+    ("kind", "kinds", "accepted"),
+    [
+        ("listed", ("variant", "seen", "listed", "user"), True),
+        ("pinyin", ("variant", "seen", "listed", "user"), False),  # not a kind it tries
+        ("pinyin", (), True),  # empty: every kind
+        ("", ("listed",), False),  # no kind is no kind it tries
+    ],
+)
+def test_the_language_model_flags_only_the_kinds_it_tries(kind, kinds, accepted):
+    options = CorrectorOptions(threshold=0.5, min_gain=1.0, lm_flag=5.0, lm_flag_kinds=kinds)
+    evidence = Evidence(0.1, 3.0, lm=9.0, frequency=2.0, kind=kind)
+    assert options.accepts(evidence) is accepted
+    # over the threshold the discriminator flags it whatever its kind
+    assert options.accepts(evidence._replace(probability=0.9))
+
+
+@pytest.mark.parametrize("bad", [("pinyn",), ("listed", "typo")])
+def test_lm_flag_kinds_are_validated(bad):
+    with pytest.raises(ValueError, match="lm_flag_kinds names unknown kinds"):
+        CorrectorOptions(lm_flag_kinds=bad)
 
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), "3", True])

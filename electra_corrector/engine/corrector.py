@@ -120,7 +120,11 @@ class Corrector:
             read_typo_counts(typos) if typos and typos.is_file() else None,
         )
         use_lm = self._knowledge and self.options.lm_flag is not None
-        self._context_flags = ContextFlags(table, self._knowledge.ngrams) if use_lm else None
+        self._context_flags = (
+            ContextFlags(table, self._knowledge.ngrams, self.options.lm_flag_kinds)
+            if use_lm
+            else None
+        )
         self._pad_id = tokenizer.pad_token_id
         self._mask_id = tokenizer.mask_token_id
 

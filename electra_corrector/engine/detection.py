@@ -47,11 +47,13 @@ class ContextFlags:
     would raise the trigram log-probability around it, less its frequency advantage (the
     model's bias toward common characters, as in the accept rule), by more than a margin.
     The discriminator misses errors whose context holds the clue; this sees them. Vectorised:
-    every confusable of every position of a batch is scored in one call."""
+    every confusable of every position of a batch is scored in one call. `kinds`: only the
+    confusables of these kinds of confusion are tried (empty: all)."""
 
-    def __init__(self, table: ConfusionTable, ngrams: CharNgrams):
+    def __init__(self, table: ConfusionTable, ngrams: CharNgrams, kinds: tuple[str, ...] = ()):
         self.table = table
         self.ngrams = ngrams
+        self.kinds = frozenset(kinds)
         self._csr = None
 
     def _confusables(self):
@@ -63,12 +65,15 @@ class ContextFlags:
             size = max(ids.values()) + 1
             lists = [[] for _ in range(size)]
             for ch, i in ids.items():
-                lists[i] = [ids[o] for o in self.table.alternatives(ch, ids)]
+                lists[i] = [ids[o] for o in self.table.alternatives(ch, ids) if self._tried(ch, o)]
             count = np.array([len(x) for x in lists], dtype=np.int64)
             start = np.cumsum(count) - count
             flat = np.array([i for x in lists for i in x], dtype=np.int64)
             self._csr = (start, count, flat)
         return self._csr
+
+    def _tried(self, wrong: str, right: str) -> bool:
+        return not self.kinds or self.table.kind(wrong, right) in self.kinds
 
     def best_rise(self, windows) -> object:
         """For each row of n-gram id windows (charlm.windows), the largest `lm - frequency`
