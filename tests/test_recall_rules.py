@@ -85,13 +85,20 @@ def test_context_flags_only_add_positions_under_the_threshold(tiny_lm):
 
 def test_lm_flag_finds_an_error_the_discriminator_missed(blind_discriminator_dir):
     assert Corrector(blind_discriminator_dir).correct(SENTENCE).edits == ()
-    found = Corrector(blind_discriminator_dir, lm_flag=3.0).correct(SENTENCE)
+    # 唷 -> 友 is a `listed` confusion in the shipped table: tried when every kind is
+    found = Corrector(blind_discriminator_dir, lm_flag=3.0, lm_flag_kinds=()).correct(SENTENCE)
     assert found.text == "下个星期，我跟我朋友打算去法国玩儿。"
     assert found.edits[0].evidence.probability < 0.5  # under the threshold, flagged by the LM
+    assert found.edits[0].evidence.kind == "listed"
+    # ...or when its kind is named, and not by the default kinds (variant, seen, user)
+    named = Corrector(blind_discriminator_dir, lm_flag=3.0, lm_flag_kinds=("listed",))
+    assert named.correct(SENTENCE).text == found.text
+    assert Corrector(blind_discriminator_dir, lm_flag=3.0).correct(SENTENCE).edits == ()
     # a wider margin than this substitute's rise: not flagged
-    assert Corrector(blind_discriminator_dir, lm_flag=1000.0).correct(SENTENCE).edits == ()
+    wide = Corrector(blind_discriminator_dir, lm_flag=1000.0, lm_flag_kinds=())
+    assert wide.correct(SENTENCE).edits == ()
     # without word knowledge there is no language model to flag with
-    blind = Corrector(blind_discriminator_dir, lm_flag=3.0, word_knowledge=False)
+    blind = Corrector(blind_discriminator_dir, lm_flag=3.0, lm_flag_kinds=(), word_knowledge=False)
     assert blind.correct(SENTENCE).edits == ()
 
 
@@ -106,7 +113,7 @@ def test_lm_flag_finds_an_error_the_discriminator_missed(blind_discriminator_dir
 )
 def test_the_accept_rule_takes_an_lm_flagged_substitute(lm, frequency, lm_flag, accepted):
     options = CorrectorOptions(threshold=0.5, min_gain=1.0, lm_flag=lm_flag)
-    evidence = Evidence(0.1, 3.0, lm=lm, frequency=frequency, kind="listed")
+    evidence = Evidence(0.1, 3.0, lm=lm, frequency=frequency, kind="seen")
     assert options.accepts(evidence) is accepted
     # the value must still clear min_gain
     assert not options.updated(min_gain=100.0).accepts(evidence)
@@ -115,8 +122,8 @@ def test_the_accept_rule_takes_an_lm_flagged_substitute(lm, frequency, lm_flag, 
 @pytest.mark.parametrize(
     ("kind", "kinds", "accepted"),
     [
-        ("listed", ("variant", "seen", "listed", "user"), True),
-        ("pinyin", ("variant", "seen", "listed", "user"), False),  # not a kind it tries
+        ("seen", ("variant", "seen", "user"), True),
+        ("listed", ("variant", "seen", "user"), False),  # not a kind it tries
         ("pinyin", (), True),  # empty: every kind
         ("", ("listed",), False),  # no kind is no kind it tries
     ],
