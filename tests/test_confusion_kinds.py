@@ -155,3 +155,14 @@ def test_candidate_gains_are_the_full_output_layers_differences():
             assert abs(c.gain - expected) < 1e-4
         gains = [c.gain for c in candidates]
         assert gains == sorted(gains, reverse=True)
+
+
+def test_alternatives_of_some_kinds_take_each_pair_under_its_first_kind():
+    # 们 stands under listed and pinyin for 门: it is of the first, as kind() says
+    table = ConfusionTable.from_text("#kinds\tseen\tlisted\tpinyin\n门\t闷\t们\t们扪\n")
+    known = set("门闷们扪")
+    assert table.kind("门", "们") == "listed"
+    assert table.alternatives("门", known) == sorted("闷们扪")
+    assert table.alternatives("门", known, {"pinyin"}) == ["扪"]
+    assert table.alternatives("门", known, {"seen", "listed"}) == sorted("闷们")
+    assert table.alternatives("门", known - {"闷"}, {"seen"}) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import lzma
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,10 +72,20 @@ class ConfusionTable:
     def confusables(self, ch: str) -> frozenset[str]:
         return frozenset(self._lines.get(ch, "").replace("\t", ""))
 
-    def alternatives(self, ch: str, known) -> list[str]:
+    def alternatives(self, ch: str, known, kinds: Collection[str] | None = None) -> list[str]:
         """The characters `ch` may be confused with that `known` (a vocabulary) holds, sorted;
-        never `ch` itself."""
-        return sorted(o for o in self.confusables(ch) if o != ch and o in known)
+        never `ch` itself. `kinds`: only those of these kinds (each pair's kind as kind() says:
+        its first column), by set operations on the columns, not a kind() call per pair."""
+        if kinds is None:
+            found = self.confusables(ch)
+        else:
+            found, earlier = set(), set()
+            for kind, others in self._columns(ch):
+                column = set(others)
+                if kind in kinds:
+                    found |= column - earlier
+                earlier |= column
+        return sorted(o for o in found if o != ch and o in known)
 
     def digest(self) -> str:
         """A short hash of the pairs and their kinds: what a score's signature names."""

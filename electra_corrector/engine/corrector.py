@@ -121,7 +121,8 @@ class Corrector:
         )
         use_lm = self._knowledge and self.options.lm_flag is not None
         self._context_flags = (
-            ContextFlags(table, self._knowledge.ngrams, self.options.lm_flag_kinds)
+            # an empty lm_flag_kinds tries every kind
+            ContextFlags(table, self._knowledge.ngrams, self.options.lm_flag_kinds or None)
             if use_lm
             else None
         )

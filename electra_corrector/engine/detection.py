@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from electra_corrector.engine.alignment import NO_CHAR, Span
@@ -48,12 +49,14 @@ class ContextFlags:
     model's bias toward common characters, as in the accept rule), by more than a margin.
     The discriminator misses errors whose context holds the clue; this sees them. Vectorised:
     every confusable of every position of a batch is scored in one call. `kinds`: only the
-    confusables of these kinds of confusion are tried (empty: all)."""
+    confusables of these kinds of confusion are tried (None: all)."""
 
-    def __init__(self, table: ConfusionTable, ngrams: CharNgrams, kinds: tuple[str, ...] = ()):
+    def __init__(
+        self, table: ConfusionTable, ngrams: CharNgrams, kinds: Collection[str] | None = None
+    ):
         self.table = table
         self.ngrams = ngrams
-        self.kinds = frozenset(kinds)
+        self.kinds = kinds
         self._csr = None
 
     def _confusables(self):
@@ -65,15 +68,12 @@ class ContextFlags:
             size = max(ids.values()) + 1
             lists = [[] for _ in range(size)]
             for ch, i in ids.items():
-                lists[i] = [ids[o] for o in self.table.alternatives(ch, ids) if self._tried(ch, o)]
+                lists[i] = [ids[o] for o in self.table.alternatives(ch, ids, self.kinds)]
             count = np.array([len(x) for x in lists], dtype=np.int64)
             start = np.cumsum(count) - count
             flat = np.array([i for x in lists for i in x], dtype=np.int64)
             self._csr = (start, count, flat)
         return self._csr
-
-    def _tried(self, wrong: str, right: str) -> bool:
-        return not self.kinds or self.table.kind(wrong, right) in self.kinds
 
     def best_rise(self, windows) -> object:
         """For each row of n-gram id windows (charlm.windows), the largest `lm - frequency`

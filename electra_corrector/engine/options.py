@@ -167,9 +167,13 @@ class CorrectorOptions:
         return (
             self.lm_flag is not None
             and self.word_knowledge
-            and (not self.lm_flag_kinds or evidence.kind in self.lm_flag_kinds)
+            and self.lm_flag_tries(evidence.kind)
             and evidence.lm - evidence.frequency > self.lm_flag
         )
+
+    def lm_flag_tries(self, kind: str) -> bool:
+        """Whether lm_flag tries substitutes of this kind of confusion (see lm_flag_kinds)."""
+        return not self.lm_flag_kinds or kind in self.lm_flag_kinds
 
     def updated(self, **changes) -> CorrectorOptions:
         """A copy with the given fields changed; None means keep the current value."""

@@ -77,11 +77,8 @@ class ProposalTable:
         """CorrectorOptions.accepts of every proposal."""
         flagged = self.probability > options.threshold
         if options.lm_flag is not None and options.word_knowledge:
-            rises = self.lm - self.frequency > options.lm_flag
-            if options.lm_flag_kinds:
-                trusted = np.array([k in options.lm_flag_kinds for k in self.kinds], dtype=bool)
-                rises &= trusted[self.kind] if len(self.kinds) else False
-            flagged |= rises
+            tried = np.array([options.lm_flag_tries(k) for k in self.kinds], dtype=bool)
+            flagged |= (self.lm - self.frequency > options.lm_flag) & tried[self.kind]
         ok = flagged & (self.values(options) > options.min_gain)
         if options.max_lm_loss is not None:
             ok &= self.lm >= -options.max_lm_loss
