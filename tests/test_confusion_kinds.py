@@ -144,7 +144,7 @@ def test_candidate_gains_are_the_full_output_layers_differences():
     picker = CandidatePicker(tokenizer, CorrectorOptions(top_k=head.out_features), table)
     originals = [vocab[c] for c in "在的一在"]
     states = torch.randn(len(originals), head.in_features)
-    found = picker.best(originals, states, head, n=10)
+    found = picker.best(list("在的一在"), originals, states, head, n=10)
     with torch.no_grad():
         logits = head(states)
     for row, original, candidates in zip(range(4), originals, found, strict=True):
@@ -155,6 +155,37 @@ def test_candidate_gains_are_the_full_output_layers_differences():
             assert abs(c.gain - expected) < 1e-4
         gains = [c.gain for c in candidates]
         assert gains == sorted(gains, reverse=True)
+
+
+def test_a_character_outside_the_vocabulary_gets_its_confusables_by_probability_among_them():
+    # 玈 is no token of the vocabulary: its row is [UNK], whose own logit means nothing, so a
+    # candidate's gain is its log-probability among the character's confusables.
+    import torch
+
+    from electra_corrector.engine.candidates import CandidatePicker
+    from electra_corrector.models.loading import bundled_tokenizer
+    from electra_corrector.models.testing import build_tiny_models
+
+    tokenizer = bundled_tokenizer()
+    vocab = tokenizer.get_vocab()
+    assert "玈" not in vocab
+    table = ConfusionTable({"玈": "旅禄雄", "在": "再载"})
+    _, generator = build_tiny_models(seed=3)
+    head = generator.generator_lm_head
+    picker = CandidatePicker(tokenizer, CorrectorOptions(top_k=head.out_features), table)
+    states = torch.randn(2, head.in_features)
+    found = picker.best(["玈", "在"], [tokenizer.unk_token_id, vocab["在"]], states, head, n=10)
+    with torch.no_grad():
+        logits = head(states)
+    unknown = found[0]
+    assert sorted(c.char for c in unknown) == sorted("旅禄雄")
+    among = logits[0, [vocab[c] for c in "旅禄雄"]].log_softmax(0)
+    for c, expected in zip(sorted(unknown, key=lambda c: c.char), sorted("旅禄雄"), strict=True):
+        assert abs(c.gain - among[list("旅禄雄").index(expected)].item()) < 1e-4
+        assert abs(c.score - among[list("旅禄雄").index(expected)].exp().item()) < 1e-4
+    # the known character's row is unchanged: gains against its own logit
+    for c in found[1]:
+        assert abs(c.gain - (logits[1, c.token_id] - logits[1, vocab["在"]]).item()) < 1e-4
 
 
 def test_alternatives_of_some_kinds_take_each_pair_under_its_first_kind():

@@ -42,6 +42,15 @@ def two_errors_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def unknown_flagged_dir(tmp_path_factory):
+    """D flags [UNK] (玈, like every character outside the vocabulary, is one); G prefers 旅."""
+    from electra_corrector.models.loading import bundled_tokenizer
+
+    disc, gen = handset_pair(bundled_tokenizer(), flagged="玈", preferred="旅")
+    return write_tiny_pair(tmp_path_factory.mktemp("unknown"), discriminator=disc, generator=gen)
+
+
+@pytest.fixture(scope="module")
 def tiny_lm():
     """Trigrams of a three-sentence corpus, and a table where 园 and 圆, 们 and 门 are confused."""
     ids = char_ids()
@@ -100,6 +109,21 @@ def test_lm_flag_finds_an_error_the_discriminator_missed(blind_discriminator_dir
     # without word knowledge there is no language model to flag with
     blind = Corrector(blind_discriminator_dir, lm_flag=3.0, lm_flag_kinds=(), word_knowledge=False)
     assert blind.correct(SENTENCE).edits == ()
+
+
+def test_a_character_outside_the_vocabulary_can_be_corrected(unknown_flagged_dir):
+    # 玈 -> 旅 is in the shipped table; the models read 玈 as [UNK]
+    rule = {"word_knowledge": False, "min_gain": 0.0, "detection_weight": 1.0}
+    found = Corrector(unknown_flagged_dir, **rule).correct("我想去荷兰玈行。")
+    assert found.text == "我想去荷兰旅行。"
+    (edit,) = found.edits
+    assert (edit.offset, edit.wrong, edit.right) == (5, "玈", "旅")
+    assert edit.evidence.gain <= 0.0  # a log-probability among the confusables
+    # a character outside the vocabulary with no confusable of the vocabulary stays
+    assert Corrector(unknown_flagged_dir, **rule).correct("我想去荷兰𠀋行。").edits == ()
+    # unflagged (a discriminator that flags nothing), it stays too
+    strict = Corrector(unknown_flagged_dir, **rule, threshold=0.99)
+    assert strict.correct("我想去荷兰玈行。").edits == ()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 
 Nothing here assumes one character is one token: the fast tokenizer's offset mapping decides
 which tokens cover exactly one CJK character, and only those can ever be corrected. English
-words, digits, URLs, emoji and [UNK] characters get no offset and pass through untouched.
+words, digits, URLs and emoji get no offset and pass through untouched. A CJK character outside
+the vocabulary ([UNK]) keeps its offset: a rare character in running text is often a typo
+(玈管 for 旅馆), and the discriminator sees the [UNK] in its context.
 """
 
 from __future__ import annotations
@@ -76,7 +78,6 @@ class SpanBuilder:
         self.tokenizer = tokenizer
         self.size = max_tokens - 2  # room for [CLS] and [SEP]
         self.overlap = overlap
-        self.unk_id = tokenizer.unk_token_id
         self.cls_id = tokenizer.cls_token_id
         self.sep_id = tokenizer.sep_token_id
 
@@ -114,10 +115,10 @@ class SpanBuilder:
 
     def _span(self, text, index, start, own_start, own_end, ids, offsets) -> Span:
         char_at = [NO_CHAR]
-        for token_id, (a, b) in zip(ids, offsets, strict=True):
+        for a, b in offsets:
             pos = start + a
             owned = own_start <= pos < own_end and b - a == 1
-            ok = owned and token_id != self.unk_id and is_cjk(text[pos])
+            ok = owned and is_cjk(text[pos])
             char_at.append(pos if ok else NO_CHAR)
         char_at.append(NO_CHAR)
         return Span(index, [self.cls_id, *ids, self.sep_id], char_at)

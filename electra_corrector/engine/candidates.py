@@ -46,45 +46,52 @@ class CandidatePicker:
         self.char_of = {i: t for t, i in vocab.items() if is_cjk(t)}
         self.id_of = {t: i for i, t in self.char_of.items()}
         self.table = table
-        # wrong id -> {right id: log-prob bonus} for the typos seen in training
-        self._prior: dict[int, dict[int, float]] = {}
+        # wrong char -> {right id: log-prob bonus} for the typos seen in training
+        self._prior: dict[str, dict[int, float]] = {}
         if options.typo_prior and typo_counts:
             for (wrong, right), n in typo_counts.items():
-                if wrong in self.id_of and right in self.id_of:
+                if right in self.id_of:
                     bonus = options.typo_prior * math.log1p(n)
-                    self._prior.setdefault(self.id_of[wrong], {})[self.id_of[right]] = bonus
-        self._rows: dict[int, tuple[object, object]] = {}
+                    self._prior.setdefault(wrong, {})[self.id_of[right]] = bonus
+        self._rows: dict[str, tuple[object, object]] = {}
         self._all_cjk = None
 
-    def _row(self, token_id: int):
-        """(candidate ids, prior bonus of each) for an original token; cached, as the same
-        characters recur constantly. The ids may include the token itself (best() masks it);
-        without the confusion filter every token shares one tensor of all CJK ids."""
+    def _row(self, written: str):
+        """(candidate ids, prior bonus of each) for a written character, in the vocabulary or
+        not; cached, as the same characters recur constantly. The ids may include the
+        character's own (best() masks it); without the confusion filter every character shares
+        one tensor of all CJK ids."""
         import torch
 
-        if token_id not in self._rows:
-            if token_id not in self.char_of:
+        if written not in self._rows:
+            if not is_cjk(written):
                 ids = torch.zeros(0, dtype=torch.long)
             elif self.options.use_confusion:
-                chars = self.table.alternatives(self.char_of[token_id], self.id_of)
+                chars = self.table.alternatives(written, self.id_of)
                 ids = torch.tensor(sorted(self.id_of[c] for c in chars), dtype=torch.long)
             else:
                 if self._all_cjk is None:
                     self._all_cjk = torch.tensor(sorted(self.char_of))
                 ids = self._all_cjk
-            prior = self._prior.get(token_id)
+            prior = self._prior.get(written)
             if prior:
                 bonus = torch.tensor([prior.get(i, 0.0) for i in ids.tolist()])
             else:  # a view of one zero: no memory per token, even for 14k candidates
                 bonus = torch.zeros(1).expand(len(ids))
-            self._rows[token_id] = (ids.long(), bonus.float())
-        return self._rows[token_id]
+            self._rows[written] = (ids.long(), bonus.float())
+        return self._rows[written]
 
-    def best(self, original_ids: list[int], states, head, n: int = 1) -> list[list[Candidate]]:
-        """Up to `n` most likely plausible substitutes for each original token, best first,
-        given the generator's output layer `head` and its input `states` there (one row per
-        token); an empty list where there is none. All rows at once: per-row tensor calls cost
-        more than the arithmetic.
+    def best(
+        self, written: list[str], original_ids: list[int], states, head, n: int = 1
+    ) -> list[list[Candidate]]:
+        """Up to `n` most likely plausible substitutes for each written character (and its
+        token id), best first, given the generator's output layer `head` and its input `states`
+        there (one row per token); an empty list where there is none. All rows at once: per-row
+        tensor calls cost more than the arithmetic.
+
+        A character outside the vocabulary ([UNK]) has no logit of its own to beat: there a
+        candidate's gain is its log-probability among the confusables (at most 0), and the
+        discriminator and word knowledge must carry the edit.
 
         Logits, not log-probabilities: everything compared is a difference or a ranking within
         one row, where the softmax normaliser cancels. Unless the top_k filter needs the whole
@@ -93,7 +100,7 @@ class CandidatePicker:
         import torch
         from torch.nn.utils.rnn import pad_sequence
 
-        rows = [self._row(i) for i in original_ids]
+        rows = [self._row(ch) for ch in written]
         if not any(len(ids) for ids, _ in rows):
             return [[] for _ in rows]
         ids = pad_sequence([ids for ids, _ in rows], batch_first=True)
@@ -119,6 +126,9 @@ class CandidatePicker:
                 head, states, everyone.repeat_interleave(lengths), ids[present]
             )
         scores = scores.masked_fill(~valid, -math.inf)
+        unread = torch.tensor([i not in self.char_of for i in original_ids]).unsqueeze(1)
+        among = scores.logsumexp(1, keepdim=True)
+        original_logit = torch.where(unread, among, original_logit)
         picks = (scores + bonus).topk(min(n, ids.shape[1]), dim=1).indices
         chosen = ids.gather(1, picks)
         chosen_logit = scores.gather(1, picks)
@@ -131,7 +141,7 @@ class CandidatePicker:
         plausible &= valid.gather(1, picks)
         # Probability among the plausible characters here (the original and its candidates):
         # meaningful for a generator trained on candidates only, as for a full-vocabulary one.
-        normaliser = scores.logsumexp(1, keepdim=True).logaddexp(original_logit)
+        normaliser = torch.where(unread, among, among.logaddexp(original_logit))
         score = (chosen_logit - normaliser).exp()
         kind = self.table.kind if self.options.use_confusion else _no_kind
         return [
@@ -141,7 +151,7 @@ class CandidatePicker:
                 if ok
             ]
             for wrong, *row in zip(
-                [self.char_of.get(i, "") for i in original_ids],
+                written,
                 chosen.tolist(),
                 gain.tolist(),
                 score.tolist(),

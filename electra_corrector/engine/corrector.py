@@ -257,8 +257,9 @@ class Corrector:
         generator = self.models.generator
         states = generator_states(generator, g_ids, g_mask, sub_rows, cols)
         originals = [spans[row].input_ids[col] for row, col, _ in flags]
+        written = [texts[spans[row].text_index][spans[row].char_at[col]] for row, col, _ in flags]
         candidates = self._picker.best(
-            originals, states, generator.generator_lm_head, self.options.candidates
+            written, originals, states, generator.generator_lm_head, self.options.candidates
         )
         table = self._picker.table
         leans: dict[int, int] = {}  # confusion.script_lean of each text, once
