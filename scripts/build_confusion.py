@@ -207,6 +207,38 @@ def by_variant(chars: Iterable[str], to_simplified: Callable[[str], str], known:
     return variant
 
 
+def shared_forms(variant: Links, to_traditional: Callable[[str], str]) -> str:
+    """The simplified characters of the variant pairs that traditional text writes too (出,
+    才, 只: OpenCC s2t keeps them), which say nothing of a text's script."""
+    forms = set().union(*variant.values()) if variant else set()
+    return "".join(sorted(c for c in forms if to_traditional(c) == c))
+
+
+def phrase_forms(words: Iterable[str], to_traditional: Callable[[str], str], variant: Links) -> str:
+    """Space-separated pairs `ab`: traditional text writes `a` where simplified text writes
+    `b` in some word (瞭解 for 了解, 藉口 for 借口), though no variant pair says so (`a` is a
+    character of both scripts, or `b` is outside the vocabulary)."""
+    simplified = {t: min(s) for t, s in variant.items()}
+    found = set()
+    for word in words:
+        written = to_traditional(word)
+        if len(written) == len(word):
+            for a, b in zip(written, word, strict=True):
+                if a != b and simplified.get(a, a) != b:
+                    found.add(a + b)
+    return " ".join(sorted(found))
+
+
+def lexicon_words(shared: Path, least: int = 50) -> list[str]:
+    """jieba's words of 2-4 characters seen at least `least` times."""
+    words = []
+    for line in (shared / "lexicon" / "jieba_dict.txt").read_text("utf-8").splitlines():
+        word, count, *_ = line.split(" ")
+        if 2 <= len(word) <= 4 and int(count) >= least:
+            words.append(word)
+    return words
+
+
 def by_pairs(pairs: Iterable[tuple[str, str]], known: set[str]) -> Links:
     """(wrong, right) substitutions of equal-length pairs, as written (one direction)."""
     seen: Links = {}
@@ -247,10 +279,14 @@ def merge(sources: dict[str, Links]) -> dict[str, dict[str, str]]:
     return table
 
 
-def table_text(table: dict[str, dict[str, str]], header: str) -> str:
-    """The file ConfusionTable.from_file reads: a kinds line, then a character a line with
-    one tab-separated column of confusables per kind."""
-    lines = [f"# {header}", "#kinds\t" + "\t".join(KINDS)]
+def table_text(
+    table: dict[str, dict[str, str]], header: str, shared: str = "", phrases: str = ""
+) -> str:
+    """The file ConfusionTable.from_file reads: a kinds line, the `shared` (shared_forms) and
+    `phrase_forms` lines, then a character a line with one tab-separated column of confusables
+    per kind."""
+    lines = [f"# {header}", "#kinds\t" + "\t".join(KINDS), f"#shared\t{shared}"]
+    lines.append(f"#phrase_forms\t{phrases}")
     for wrong, columns in table.items():
         lines.append("\t".join([wrong, *(columns.get(kind, "") for kind in KINDS)]).rstrip("\t"))
     return "\n".join(lines) + "\n"
@@ -323,7 +359,12 @@ def main() -> None:
         "listed": read_listed(args.shared / "confusion"),
     }
     table = merge(sources)
-    text = table_text(table, "Built by scripts/build_confusion.py; see its docstring for sources")
+    to_traditional = opencc.OpenCC("s2t").convert
+    shared = shared_forms(sources["variant"], to_traditional)
+    words = lexicon_words(args.shared)
+    phrases = phrase_forms(words, to_traditional, sources["variant"])
+    header = "Built by scripts/build_confusion.py; see its docstring for sources"
+    text = table_text(table, header, shared, phrases)
     ConfusionTable.from_text(text)  # what the package will read must parse
     args.out.write_bytes(lzma.compress(text.encode("utf-8"), preset=9))
     for kind in KINDS:

@@ -36,6 +36,11 @@ class ConfusionTable:
         self._lines = {c: others for c, others in pairs.items() if others}
         self._split: dict[str, tuple[tuple[str, str], ...]] = {}
         self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
+        self._maps: tuple[dict[str, str], dict[str, list[str]]] | None = None
+        # simplified forms that traditional text writes too (出 for 齣): no sign of a script
+        self._shared: frozenset[str] = frozenset()
+        # "ab": traditional text writes a where simplified writes b in some word (瞭解, 了解)
+        self._phrase_forms: frozenset[str] = frozenset()
         self._digest: str | None = None
 
     @classmethod
@@ -46,6 +51,10 @@ class ConfusionTable:
         for line in text.splitlines():
             if line.startswith("#kinds\t"):
                 table._kinds = tuple(line.split("\t")[1:])
+            elif line.startswith("#shared\t"):
+                table._shared = frozenset(line.partition("\t")[2])
+            elif line.startswith("#phrase_forms\t"):
+                table._phrase_forms = frozenset(line.partition("\t")[2].split())
             elif line and not line.startswith("#"):
                 char, _, rest = line.partition("\t")
                 if rest.strip("\t"):
@@ -88,10 +97,14 @@ class ConfusionTable:
         return sorted(o for o in found if o != ch and o in known)
 
     def digest(self) -> str:
-        """A short hash of the pairs and their kinds: what a score's signature names."""
+        """A short hash of the pairs, their kinds and the script lines: what a score's
+        signature names."""
         if self._digest is None:
-            text = "\t".join(self._kinds) + "".join(
-                f"\n{c}\t{line}" for c, line in sorted(self._lines.items())
+            text = (
+                "\t".join(self._kinds)
+                + "".join(sorted(self._shared))
+                + " ".join(sorted(self._phrase_forms))
+                + "".join(f"\n{c}\t{line}" for c, line in sorted(self._lines.items()))
             )
             self._digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
         return self._digest
@@ -126,6 +139,7 @@ class ConfusionTable:
         table = ConfusionTable({})
         table._kinds = (*self._kinds, USER_KIND)
         table._lines = dict(self._lines)
+        table._shared, table._phrase_forms = self._shared, self._phrase_forms
         for c, others in added.items():
             columns = self._lines.get(c, "").split("\t")
             columns += [""] * (len(self._kinds) - len(columns))
@@ -158,6 +172,45 @@ class ConfusionTable:
         )
         return rest < 0 if right in traditional else rest >= 0
 
+    def simplified_view(self, text: str) -> str | None:
+        """`text` as simplified script writes it, where it leans traditional: each traditional
+        form replaced by its simplified character, one for one, so every offset holds; None
+        elsewhere. The models and the word knowledge learned simplified text: a traditional
+        text is read in this view. One traditional character more than simplified ones is not
+        enough: alone in a text it may be the slip script_allows lets be corrected (頭 in
+        我的頭很痛)."""
+        if self.script_lean(text) > -2:
+            return None
+        simplified = self._script_maps()[0]
+        return "".join([simplified.get(c, c) for c in text])
+
+    def traditional_form(self, ch: str) -> str | None:
+        """`ch` as traditional text writes it: itself unless only simplified script has it,
+        else its one traditional form; None where it has several (发: 發 or 髮), which only the
+        context could choose."""
+        forms = self._script_maps()[1].get(ch)
+        if forms is None:
+            return ch
+        return forms[0] if len(forms) == 1 else None
+
+    def is_phrase_form(self, written: str, right: str) -> bool:
+        """Whether traditional text writes `written` where simplified text writes `right` in
+        some word (瞭解 for 了解): in traditional text, no typo."""
+        return written + right in self._phrase_forms
+
+    def _script_maps(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """(traditional form -> its simplified character, simplified-only character -> its
+        traditional forms), from the variant pairs."""
+        if self._maps is None:
+            traditional, simplified_only = self._script_sets()
+            to_simplified = {c: self._lines[c].partition("\t")[0][0] for c in traditional}
+            to_traditional: dict[str, list[str]] = {}
+            for c, s in sorted(to_simplified.items()):
+                if s in simplified_only:
+                    to_traditional.setdefault(s, []).append(c)
+            self._maps = (to_simplified, to_traditional)
+        return self._maps
+
     def _script_sets(self) -> tuple[frozenset[str], frozenset[str]]:
         """(traditional-only, simplified-only) characters, as the variant pairs tell them: the
         forms that have a simplified one, and those simplified forms that are no such form."""
@@ -169,7 +222,7 @@ class ConfusionTable:
                     if variants:
                         traditional.add(c)
                         forms.update(variants)
-            self._scripts = (frozenset(traditional), frozenset(forms - traditional))
+            self._scripts = (frozenset(traditional), frozenset(forms - traditional - self._shared))
         return self._scripts
 
 

@@ -206,16 +206,38 @@ class Corrector:
         import torch
 
         texts = _text_list(texts)
+        # A traditional text is read as simplified, the script the models and word knowledge
+        # learned; its proposals are then written back in its own script.
+        views = [self._picker.table.simplified_view(t) for t in texts]
+        read = [v or t for v, t in zip(views, texts, strict=True)]
         found: list[dict[int, list[Proposal]]] = [{} for _ in texts]
         if self.options.threshold < 1.0:  # at 1 nothing can be flagged: skip the models entirely
-            spans = self.spans(texts)
+            spans = self.spans(read)
             with torch.inference_mode():
                 for i in range(0, len(spans), self.batch_size):
-                    self._propose_spans(texts, spans[i : i + self.batch_size], found)
+                    self._propose_spans(read, spans[i : i + self.batch_size], found)
         proposals = [
             sorted(p for at_offset in by_offset.values() for p in at_offset) for by_offset in found
         ]
-        return self._weigh(texts, proposals) if self._knowledge else proposals
+        if self._knowledge:
+            proposals = self._weigh(read, proposals)
+        return [
+            self._written_back(text, found) if view else found
+            for text, view, found in zip(texts, views, proposals, strict=True)
+        ]
+
+    def _written_back(self, text: str, proposals: list[Proposal]) -> list[Proposal]:
+        """Proposals made on a traditional text's simplified view, in the text's own script: a
+        substitute with several traditional forms (发: 發 or 髮) is left out, and so is one that
+        writes back to the character already there or undoes a traditional word's form
+        (瞭解 is no typo for 了解 there)."""
+        table = self._picker.table
+        back = []
+        for p in proposals:
+            written, right = text[p.offset], table.traditional_form(p.right)
+            if right is not None and right != written and not table.is_phrase_form(written, right):
+                back.append(p._replace(wrong=written, right=right))
+        return back
 
     def _weigh(self, texts: list[str], proposals: list[list[Proposal]]) -> list[list[Proposal]]:
         """The proposals with their word-knowledge evidence filled in."""
