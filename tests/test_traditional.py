@@ -29,6 +29,16 @@ def test_the_view_maps_each_traditional_form_to_its_simplified_character():
     assert TABLE.script_lean("出國") == -1
 
 
+def test_simplified_forms():
+    assert TABLE.simplified_form("們") == "们" and TABLE.simplified_form("门") == "门"
+
+
+def test_a_traditional_pair_is_plausible_through_its_simplified_forms(handset_dir):
+    corrector = Corrector(handset_dir, confusion=TABLE, **RULE)
+    assert corrector.plausible("门", "们") and corrector.plausible("門", "們")
+    assert not corrector.plausible("門", "國")
+
+
 def test_a_substitute_is_written_back_in_traditional_script_when_that_is_one_character():
     assert TABLE.traditional_form("们") == "們"
     assert TABLE.traditional_form("友") == "友"  # no traditional form: the same in both

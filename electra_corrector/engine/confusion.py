@@ -36,7 +36,7 @@ class ConfusionTable:
         self._lines = {c: others for c, others in pairs.items() if others}
         self._split: dict[str, tuple[tuple[str, str], ...]] = {}
         self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
-        self._maps: tuple[dict[str, str], dict[str, list[str]]] | None = None
+        self._maps: tuple[dict[int, int], dict[str, list[str]]] | None = None
         # simplified forms that traditional text writes too (出 for 齣): no sign of a script
         self._shared: frozenset[str] = frozenset()
         # "ab": traditional text writes a where simplified writes b in some word (瞭解, 了解)
@@ -181,8 +181,11 @@ class ConfusionTable:
         我的頭很痛)."""
         if self.script_lean(text) > -2:
             return None
-        simplified = self._script_maps()[0]
-        return "".join([simplified.get(c, c) for c in text])
+        return text.translate(self._script_maps()[0])
+
+    def simplified_form(self, ch: str) -> str:
+        """`ch` as simplified script writes it (itself where it is no traditional form)."""
+        return chr(self._script_maps()[0].get(ord(ch), ord(ch)))
 
     def traditional_form(self, ch: str) -> str | None:
         """`ch` as traditional text writes it: itself unless only simplified script has it,
@@ -198,9 +201,9 @@ class ConfusionTable:
         some word (瞭解 for 了解): in traditional text, no typo."""
         return written + right in self._phrase_forms
 
-    def _script_maps(self) -> tuple[dict[str, str], dict[str, list[str]]]:
-        """(traditional form -> its simplified character, simplified-only character -> its
-        traditional forms), from the variant pairs."""
+    def _script_maps(self) -> tuple[dict[int, int], dict[str, list[str]]]:
+        """(traditional form -> its simplified character, as a str.translate table;
+        simplified-only character -> its traditional forms), from the variant pairs."""
         if self._maps is None:
             traditional, simplified_only = self._script_sets()
             to_simplified = {c: self._lines[c].partition("\t")[0][0] for c in traditional}
@@ -208,7 +211,8 @@ class ConfusionTable:
             for c, s in sorted(to_simplified.items()):
                 if s in simplified_only:
                     to_traditional.setdefault(s, []).append(c)
-            self._maps = (to_simplified, to_traditional)
+            translate = {ord(c): ord(s) for c, s in to_simplified.items()}
+            self._maps = (translate, to_traditional)
         return self._maps
 
     def _script_sets(self) -> tuple[frozenset[str], frozenset[str]]:

@@ -186,11 +186,16 @@ class Corrector:
 
     def plausible(self, wrong: str, right: str) -> bool:
         """Whether the candidate filter lets `right` stand for `wrong` (the confusion table with
-        the user's confusions; every character when the filter is off): a correction it rules
-        out can never be proposed."""
+        the user's confusions, in traditional text through the simplified forms it is read in;
+        every character when the filter is off): a correction it rules out can never be
+        proposed."""
         if not self.options.use_confusion:
             return True
-        return self._picker.table.is_confusable(wrong, right)
+        table = self._picker.table
+        simplified = table.simplified_form
+        return table.is_confusable(wrong, right) or table.is_confusable(
+            simplified(wrong), simplified(right)
+        )
 
     def spans(self, texts: list[str]) -> list[Span]:
         """The model inputs `texts` are cut into, shortest first, as propose() runs them (public
