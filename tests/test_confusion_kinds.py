@@ -187,6 +187,12 @@ def test_a_character_outside_the_vocabulary_gets_its_confusables_by_probability_
     # the known character's row is unchanged: gains against its own logit
     for c in found[1]:
         assert abs(c.gain - (logits[1, c.token_id] - logits[1, vocab["在"]]).item()) < 1e-4
+    # a compatibility ideograph (U+F9A8, 令) is read as its unified form: that one's confusables
+    table = ConfusionTable({"令": "另领"})
+    picker = CandidatePicker(tokenizer, CorrectorOptions(top_k=head.out_features), table)
+    assert tokenizer.convert_tokens_to_ids(tokenizer.tokenize("\uf9a8")) == [vocab["令"]]
+    (read,) = picker.best(["\uf9a8"], [vocab["令"]], states[:1], head, n=10)
+    assert sorted(c.char for c in read) == sorted("另领")
 
 
 def test_alternatives_of_some_kinds_take_each_pair_under_its_first_kind():

@@ -84,12 +84,14 @@ class CandidatePicker:
     def best(
         self, written: list[str], original_ids: list[int], states, head, n: int = 1
     ) -> list[list[Candidate]]:
-        """Up to `n` most likely plausible substitutes for each written character (and its
-        token id), best first, given the generator's output layer `head` and its input `states`
-        there (one row per token); an empty list where there is none. All rows at once: per-row
-        tensor calls cost more than the arithmetic.
+        """Up to `n` most likely plausible substitutes for each written character, given the
+        token the models read there (`original_ids`), best first, given the generator's output
+        layer `head` and its input `states` there (one row per token); an empty list where
+        there is none. All rows at once: per-row tensor calls cost more than the arithmetic.
 
-        A character outside the vocabulary ([UNK]) has no logit of its own to beat: there a
+        The confusables are those of the character the models read (the tokenizer reads a
+        compatibility ideograph as its unified form), or of the written one where they read
+        [UNK]. A character outside the vocabulary has no logit of its own to beat: there a
         candidate's gain is its log-probability among the confusables (at most 0), and the
         discriminator and word knowledge must carry the edit.
 
@@ -100,7 +102,8 @@ class CandidatePicker:
         import torch
         from torch.nn.utils.rnn import pad_sequence
 
-        rows = [self._row(ch) for ch in written]
+        read = [self.char_of.get(i, ch) for i, ch in zip(original_ids, written, strict=True)]
+        rows = [self._row(ch) for ch in read]
         if not any(len(ids) for ids, _ in rows):
             return [[] for _ in rows]
         ids = pad_sequence([ids for ids, _ in rows], batch_first=True)
@@ -151,7 +154,7 @@ class CandidatePicker:
                 if ok
             ]
             for wrong, *row in zip(
-                written,
+                read,
                 chosen.tolist(),
                 gain.tolist(),
                 score.tolist(),
