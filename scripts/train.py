@@ -87,6 +87,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="share of injected typos that replace a whole word",
     )
     data.add_argument(
+        "--typo-kinds",
+        type=kind_weights,
+        default=None,
+        metavar="KIND=W,...",
+        help="how much each kind of confusion weighs when a typo is drawn; kinds not named "
+        "weigh 0 (default: corruption.DEFAULT_KIND_WEIGHTS). seen=1,listed=1 draws only "
+        "substitutions real writers were seen to make and the old table's pairs",
+    )
+    data.add_argument(
         "--sample",
         type=Path,
         default=None,
@@ -165,6 +174,23 @@ def add_settings(group) -> None:
         )
 
 
+def kind_weights(text: str) -> dict[str, float]:
+    from electra_corrector.engine.confusion import KINDS
+
+    weights = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind not in KINDS:
+            raise argparse.ArgumentTypeError(
+                f"{kind!r} is no kind of confusion ({', '.join(KINDS)})"
+            )
+        try:
+            weights[kind] = float(weight)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{part!r}: the weight is no number") from None
+    return {kind: weights.get(kind, 0.0) for kind in KINDS}
+
+
 def shape(text: str) -> dict:
     layers, hidden, heads, intermediate = (int(x) for x in text.split(","))
     return dict(layers=layers, hidden=hidden, heads=heads, intermediate=intermediate)
@@ -231,7 +257,12 @@ def main(argv=None) -> dict:
         tokenizer,
         text,
         lambda _: Corruptor(
-            vocab, default_table(), counts, words=words, word_share=args.word_share
+            vocab,
+            default_table(),
+            counts,
+            words=words,
+            word_share=args.word_share,
+            **({"kind_weights": args.typo_kinds} if args.typo_kinds else {}),
         ),
         dev_out=args.dev_out,
     )
@@ -286,6 +317,7 @@ def main(argv=None) -> dict:
             "init": str(args.init) if args.init else None,
             "dev": result,
             "settings": settings_dict(settings),
+            "typo_kinds": args.typo_kinds,
         }
         from electra_corrector.training.export import export_model
 

@@ -244,8 +244,9 @@ def test_gpu_recipe_trains_from_a_sample_and_scores_dev(tmp_path, shared, words)
         "PYTHON": sys.executable,
     }
     shape = ["--d-shape", "1,32,2,64", "--g-shape", "1,32,2,64", "--batch-tokens", "256"]
+    kinds = ["--typo-kinds", "seen=1,listed=0.5"]
     done = subprocess.run(
-        ["bash", root / "scripts" / "gpu_train.sh", "--steps", "3", *shape],
+        ["bash", root / "scripts" / "gpu_train.sh", "--steps", "3", *shape, *kinds],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -262,4 +263,28 @@ def test_gpu_recipe_trains_from_a_sample_and_scores_dev(tmp_path, shared, words)
     assert clean["results"][0]["metrics"]["error_free"] == len(text.dev_sentences)
     with tarfile.open(out / "model.tgz") as archive:
         names = set(archive.getnames())
+        config = json.load(archive.extractfile("model/corrector_config.json"))
     assert {"model/discriminator/model.safetensors", "model/generator/model.safetensors"} <= names
+    # the kinds of typo drawn are part of the record; kinds not named weigh 0
+    assert config["trained"]["typo_kinds"] == {
+        "variant": 0.0,
+        "seen": 1.0,
+        "listed": 0.5,
+        "pinyin": 0.0,
+        "shape": 0.0,
+        "near": 0.0,
+    }
+
+
+def test_typo_kinds_names_a_kind_it_does_not_know_in_one_line():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, root / "scripts" / "train.py", "--typo-kinds", "seen=1,sound=2"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "'sound' is no kind of confusion (variant, seen, listed" in done.stderr.splitlines()[-1]
