@@ -93,10 +93,7 @@ def main(argv=None) -> dict:
     print("|---|---:|---:|---:|")
     for precision, rate in rates.items():
         per_step = tokens[precision] / (args.steps * args.rounds)
-        print(
-            f"| {precision} | {rate:.2f} | {rate * per_step:,.0f} | "
-            f"{rate / rates[first]:.2f}x |"
-        )
+        print(f"| {precision} | {rate:.2f} | {rate * per_step:,.0f} | {rate / rates[first]:.2f}x |")
     return rates
 
 
