@@ -234,7 +234,7 @@ def main(argv=None) -> dict:
     from electra_corrector.models.loading import bundled_tokenizer
     from electra_corrector.training import dataset, models
     from electra_corrector.training.batches import BatchSampler
-    from electra_corrector.training.corruption import Corruptor, cjk_counts
+    from electra_corrector.training.corruption import DEFAULT_KIND_WEIGHTS, Corruptor, cjk_counts
     from electra_corrector.training.trainer import Trainer, TrainSettings, settings_dict
 
     run_dir = Path("runs") / args.name
@@ -253,6 +253,7 @@ def main(argv=None) -> dict:
         print(f"sample: {args.save_sample} ({size:.1f} MB)", flush=True)
         return {}
     counts = cjk_counts(text.train_sentences)
+    typo_kinds = args.typo_kinds or DEFAULT_KIND_WEIGHTS
     data, corruptor = dataset.build(
         tokenizer,
         text,
@@ -262,7 +263,7 @@ def main(argv=None) -> dict:
             counts,
             words=words,
             word_share=args.word_share,
-            **({"kind_weights": args.typo_kinds} if args.typo_kinds else {}),
+            kind_weights=typo_kinds,
         ),
         dev_out=args.dev_out,
     )
@@ -317,7 +318,7 @@ def main(argv=None) -> dict:
             "init": str(args.init) if args.init else None,
             "dev": result,
             "settings": settings_dict(settings),
-            "typo_kinds": args.typo_kinds,
+            "typo_kinds": typo_kinds,
         }
         from electra_corrector.training.export import export_model
 

@@ -56,6 +56,8 @@ def trainers(args: argparse.Namespace, run_dir: Path) -> dict:
     corruptor = Corruptor(vocab, table, Counter())
     candidates = candidate_table(vocab, table, Counter())
     discriminator, generator = models.pretrained_pair(args.model)
+    # batches depend only on (seed, step): one sampler serves every trainer
+    sampler = BatchSampler(clean, [], corruptor, args.batch_tokens, 0.0, seed=0)
     found = {}
     for precision in args.precisions:
         settings = TrainSettings(
@@ -66,7 +68,6 @@ def trainers(args: argparse.Namespace, run_dir: Path) -> dict:
             precision=precision,
             progress=False,
         )
-        sampler = BatchSampler(clean, [], corruptor, args.batch_tokens, 0.0, seed=0)
         found[precision] = Trainer(
             settings, copy.deepcopy(discriminator), copy.deepcopy(generator), sampler, candidates
         )
