@@ -53,7 +53,7 @@ class TrainSettings:
     precision: str = _setting(
         "fp32",
         "bf16: autocast the forward passes (weights and optimizer stay fp32): on a GPU, or a "
-        "CPU with AVX512-BF16 (about 2x fp32's steps/s on AMD Zen 4: "
+        "CPU with AVX512-BF16 (1.5x fp32's steps/s on AMD Zen 4, 2 threads: "
         "python -m scripts.benchmark.training)",
         choices=("fp32", "bf16"),
     )
