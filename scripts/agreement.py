@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from electra_corrector import Corrector
-from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.engine.precision import AGREEMENT, PRECISIONS, unavailable
 from electra_corrector.evaluation import compute_metrics, load_dataset
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from shared_data import SHARED_DATA
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.confusion import KINDS, TABLE_FILE, ConfusionTable
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from shared_data import SHARED_DATA
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 
 ROOT = Path(__file__).resolve().parents[1]
 

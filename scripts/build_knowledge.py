@@ -17,7 +17,7 @@ from pathlib import Path
 
 from shared_data import SHARED_DATA
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.knowledge import charlm, words
 from electra_corrector.models.assets import asset_path
 from electra_corrector.training.corpus import split_sentences

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from shared_data import SHARED_DATA
 
-from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+from electra_corrector.engine.confusion import count_typos, write_typo_counts
+from electra_corrector.models.loading import TYPO_COUNTS_FILE
 from electra_corrector.training.dataset import training_pairs
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from electra_corrector import __version__
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.cli.formats import mark_changes, renderer
 from electra_corrector.cli.main import main
 from electra_corrector.cli.pipeline import DoneLog
-from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.result import Correction, Edit
 from tests.encodings import ENCODINGS
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from electra_corrector import Corrector
+from electra_corrector.base.errors import SettingsError
 from electra_corrector.engine.confusion import ConfusionTable
-from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
 from electra_corrector.engine.result import Evidence
 from electra_corrector.models.testing import write_tiny_pair

@@ -58,8 +58,8 @@ def test_no_edit_when_the_candidate_is_not_a_plausible_confusion(handset_dir):
 
 
 def test_typo_prior_tips_a_close_call_toward_a_known_typo(tmp_path):
-    from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, write_typo_counts
-    from electra_corrector.models.loading import bundled_tokenizer
+    from electra_corrector.engine.confusion import write_typo_counts
+    from electra_corrector.models.loading import TYPO_COUNTS_FILE, bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
     # G likes the original 唷 (9.0) a little more than 友 (8.0): alone, no edit.
@@ -187,7 +187,7 @@ def test_broken_correction_falls_back_to_source(tiny_corrector, monkeypatch, cap
 
 
 def test_bad_device_is_a_clear_error(tiny_model_dir):
-    from electra_corrector.engine.errors import CorrectorError
+    from electra_corrector.base.errors import CorrectorError
 
     with pytest.raises(CorrectorError, match="device"):
         Corrector(tiny_model_dir, device="nonsense")
@@ -221,8 +221,8 @@ def test_batch_api_refuses_a_bare_string_and_non_strings(handset_dir, texts):
 
 
 def test_spans_are_the_model_inputs_shortest_first_owning_each_cjk_char_once(handset_dir):
+    from electra_corrector.base.charset import is_cjk
     from electra_corrector.engine.alignment import NO_CHAR
-    from electra_corrector.engine.charset import is_cjk
 
     texts = ["我跟我朋唷打算去法国玩儿。", "好", "Hello 世界, 2024年"]
     spans = Corrector(handset_dir).spans(texts)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from electra_corrector.engine.errors import ModelLoadError, ModelNotFoundError
+from electra_corrector.base.errors import ModelLoadError, ModelNotFoundError
 from electra_corrector.models.loading import HOW_TO_GET, find_pair, load_models, resolve, save_model
 from electra_corrector.models.testing import HFL_DIRS, build_tiny_models, write_tiny_pair
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from electra_corrector import Corrector
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.cli.main import main
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.precision import AGREEMENT, PRECISIONS, preferred, unavailable
 from electra_corrector.models.testing import write_tiny_pair
 from tests.handset import handset_pair

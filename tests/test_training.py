@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.confusion import default_table
 from electra_corrector.models.testing import tiny_config
 from electra_corrector.training.batches import BatchSampler

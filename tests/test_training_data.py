@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.training import splits
 from electra_corrector.training.corpus import cap_characters
 from electra_corrector.training.dataset import DEV_PAIR_SHARE, text_splits

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.cli.main import main
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.models.loading import resolve
 
 

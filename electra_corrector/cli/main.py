@@ -284,7 +284,7 @@ def _quiet_stdout() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from electra_corrector.engine.errors import CorrectorError
+    from electra_corrector.base.errors import CorrectorError
 
     to_stdout = args.output is None and not args.in_place and args.output_dir is None
     reads_stdin = args.input_dir is None and (not args.files or "-" in args.files)

@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
+from electra_corrector.base.errors import CorrectorError
+from electra_corrector.base.small_files import UnusableFile, read_text
 from electra_corrector.cli.shared import say
-from electra_corrector.engine.errors import CorrectorError
-from electra_corrector.engine.small_files import UnusableFile, read_text
 
 OWN_FILE = ".electra-correct.toml"
 KEYS = {  # key -> the argparse destination it sets

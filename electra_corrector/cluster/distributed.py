@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.cli.formats import UTF8_FORMATS, renderer
 from electra_corrector.cli.report import Outcome
 from electra_corrector.cluster import linerows
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.markup import masking
 from electra_corrector.textio import discovery
 

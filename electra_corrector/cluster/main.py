@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         _say(f"Ray is not installed: {INSTALL_HINT}")
         return USAGE_ERROR
+    from electra_corrector.base.errors import CorrectorError
     from electra_corrector.cluster import distributed
-    from electra_corrector.engine.errors import CorrectorError
 
     try:  # before Ray starts, so that a user error costs no start-up
         engine = distributed.Engine(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from electra_corrector.engine.charset import SENTENCE_ENDS, is_cjk
+from electra_corrector.base.charset import SENTENCE_ENDS, is_cjk
 
 NO_CHAR = -1
 # Lone surrogates (e.g. from surrogateescape decoding) cannot reach the Rust tokenizer; a

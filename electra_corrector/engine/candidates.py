@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.confusion import ConfusionTable
 from electra_corrector.engine.options import CorrectorOptions
 

@@ -8,8 +8,8 @@ from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
-from electra_corrector.engine.errors import SettingsError
-from electra_corrector.engine.small_files import UnusableFile, numbered_lines
+from electra_corrector.base.errors import SettingsError
+from electra_corrector.base.small_files import UnusableFile, numbered_lines
 from electra_corrector.models.assets import asset_path
 
 # Kinds of confusion, in rank order: a pair listed under several is of the first. variant: a
@@ -234,9 +234,6 @@ class ConfusionTable:
 def default_table() -> ConfusionTable:
     """The table shipped with the package (built by scripts/build_confusion.py)."""
     return ConfusionTable.from_file(asset_path(TABLE_FILE))
-
-
-TYPO_COUNTS_FILE = "typo_counts.tsv"
 
 
 def count_typos(pairs) -> dict[tuple[str, str], int]:

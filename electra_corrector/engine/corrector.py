@@ -7,17 +7,16 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from itertools import islice
 
+from electra_corrector.base.charset import is_cjk
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.engine.alignment import Span, SpanBuilder
 from electra_corrector.engine.candidates import CandidatePicker, generator_states
-from electra_corrector.engine.charset import is_cjk
 from electra_corrector.engine.confusion import (
-    TYPO_COUNTS_FILE,
     ConfusionTable,
     default_table,
     read_typo_counts,
 )
 from electra_corrector.engine.detection import ContextFlags, flag, pad, replaced_probabilities
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.invariants import violation
 from electra_corrector.engine.options import ACCEPT_RULE_FIELDS, CorrectorOptions
 from electra_corrector.engine.precision import convert, float_type, settle
@@ -26,7 +25,7 @@ from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.knowledge.evidence import preload
 from electra_corrector.knowledge.userdict import ProtectedTerms
 from electra_corrector.models.fingerprint import fingerprint, model_digest
-from electra_corrector.models.loading import load_models, resolve
+from electra_corrector.models.loading import TYPO_COUNTS_FILE, load_models, resolve
 
 log = logging.getLogger("electra_corrector")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.result import Edit
 
 _BLOCK = 4096  # compare long texts block by block; most blocks are equal and skipped at C speed

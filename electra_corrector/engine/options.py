@@ -7,10 +7,10 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from electra_corrector.base.errors import SettingsError
+from electra_corrector.base.small_files import UnusableFile, read_text
 from electra_corrector.engine.confusion import KINDS, USER_KIND
-from electra_corrector.engine.errors import SettingsError
 from electra_corrector.engine.result import Evidence
-from electra_corrector.engine.small_files import UnusableFile, read_text
 
 MODEL_SETTINGS_FILE = "corrector_config.json"
 SECOND_PASSES = ("off", "take", "agree")

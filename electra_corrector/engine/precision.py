@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 
-from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError
 
 PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
 AGREEMENT = 0.99  # share of sentences whose edits must equal fp32's for auto to choose a precision

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.pairs:
             return fail(f"{dataset.path}: no usable pairs")
 
-    from electra_corrector.engine.errors import CorrectorError
+    from electra_corrector.base.errors import CorrectorError
 
     try:  # a temporary file beside it now, so that a bad path fails at once; FILE stays as it
         # is until every data file has been scored

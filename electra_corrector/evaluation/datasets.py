@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError
 
 DATASET_FORMATS = ("sgml", "tsv", "jsonl")
 EXTENSIONS = {".sgml": "sgml", ".tsv": "tsv", ".jsonl": "jsonl"}

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from electra_corrector.engine.charset import SENTENCE_ENDS
+from electra_corrector.base.charset import SENTENCE_ENDS
 from electra_corrector.models.assets import SEP_ID, UNK_ID, asset_path, vocab_path
 
 FILE = "char_ngrams.npz.xz"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from electra_corrector.engine.errors import CorrectorError
-from electra_corrector.engine.small_files import UnusableFile, numbered_lines
+from electra_corrector.base.errors import CorrectorError
+from electra_corrector.base.small_files import UnusableFile, numbered_lines
 
 
 class UserDictError(CorrectorError):

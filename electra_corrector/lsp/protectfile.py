@@ -14,8 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.cli import repo_settings
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.textio.files import AtomicFile
 
 if sys.version_info >= (3, 11):

@@ -22,11 +22,11 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from electra_corrector import __version__
+from electra_corrector.base.charset import is_cjk
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.cli import repo_settings
 from electra_corrector.cli.findings import level
 from electra_corrector.cli.pipeline import SORT_WINDOW
-from electra_corrector.engine.charset import is_cjk
-from electra_corrector.engine.errors import CorrectorError
 from electra_corrector.engine.result import Edit
 from electra_corrector.lsp import settings as settings_
 from electra_corrector.lsp.linecheck import LineChecker, masked_spans

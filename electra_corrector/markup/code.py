@@ -13,7 +13,7 @@ from bisect import bisect_right
 from functools import cache
 from itertools import islice
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.markup import ignores
 from electra_corrector.markup.masking import Range
 

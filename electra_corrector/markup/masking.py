@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.result import Correction
 
 Range = tuple[int, int]  # [start, end) character offsets in a line

@@ -10,8 +10,12 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from electra_corrector.engine.confusion import TYPO_COUNTS_FILE
-from electra_corrector.models.loading import WEIGHT_FILES, ModelSource, cached_file
+from electra_corrector.models.loading import (
+    TYPO_COUNTS_FILE,
+    WEIGHT_FILES,
+    ModelSource,
+    cached_file,
+)
 
 # Beside the weights, what changes the models' answers: the shape and the vocabulary. The
 # typo counts shape the candidates; corrector_config.json is left out, since its values are in

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from electra_corrector.engine.errors import ModelLoadError, ModelNotFoundError
+from electra_corrector.base.errors import ModelLoadError, ModelNotFoundError
 
 ENV_VAR = "ELECTRA_CORRECT_MODEL"
 PLAIN_LAYOUT = ("discriminator", "generator")
@@ -38,6 +38,7 @@ def hfl_layout(size: str) -> tuple[str, str]:
 
 PAIR_LAYOUTS = (hfl_layout("base"), hfl_layout("small"), PLAIN_LAYOUT)
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+TYPO_COUNTS_FILE = "typo_counts.tsv"  # how often real writers made each substitution
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 log = logging.getLogger("electra_corrector")

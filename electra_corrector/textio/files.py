@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.textio.sniff import why_not_gb18030
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.confusion import KINDS, ConfusionTable
 
 PAD = -1

@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from electra_corrector.engine.charset import SENTENCE_MARKS
+from electra_corrector.base.charset import SENTENCE_MARKS
 from electra_corrector.training import splits
 
 # A sentence ends after one of the marks (which stays with it) or at a line break, never at an

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.confusion import ConfusionTable
 from electra_corrector.training.word_confusion import WordTable, find_words
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from electra_corrector.engine.confusion import TYPO_COUNTS_FILE, count_typos, write_typo_counts
+from electra_corrector.engine.confusion import count_typos, write_typo_counts
 from electra_corrector.engine.options import MODEL_SETTINGS_FILE, CorrectorOptions
+from electra_corrector.models.loading import TYPO_COUNTS_FILE
 from electra_corrector.textio.files import AtomicFile
 from electra_corrector.training import models
 from electra_corrector.training.dataset import MAX_TOKENS

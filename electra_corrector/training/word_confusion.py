@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from electra_corrector.engine.charset import is_cjk
+from electra_corrector.base.charset import is_cjk
 from electra_corrector.textio.files import AtomicFile
 
 MIN_FREQ = 50  # jieba frequency: about 45k words of 2-4 characters, the ones people type

@@ -57,7 +57,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from electra_corrector.engine.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError
 from electra_corrector.engine.options import CorrectorOptions
 from electra_corrector.engine.precision import PRECISIONS
 from electra_corrector.evaluation import load_dataset

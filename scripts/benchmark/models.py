@@ -33,7 +33,7 @@ def calibrate_flags(discriminator, sentences: list[str], threshold: float, share
     give nearly equal logits) and `share` of them score P(replaced) > threshold."""
     import torch
 
-    from electra_corrector.engine.charset import is_cjk
+    from electra_corrector.base.charset import is_cjk
     from electra_corrector.models.loading import bundled_tokenizer
 
     tokenizer = bundled_tokenizer()
