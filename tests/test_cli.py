@@ -16,9 +16,9 @@ import pytest
 
 from electra_corrector import __version__
 from electra_corrector.base.charset import is_cjk
-from electra_corrector.cli.formats import mark_changes, renderer
 from electra_corrector.cli.main import main
 from electra_corrector.cli.pipeline import DoneLog
+from electra_corrector.document.render import mark_changes, renderer
 from electra_corrector.engine.result import Correction, Edit
 from tests.encodings import ENCODINGS
 
@@ -366,7 +366,7 @@ def test_the_console_scripts_exempt_loaded_objects_from_the_gc(tiny_model_dir):
     import gc
 
     from electra_corrector.cli.main import build_parser
-    from electra_corrector.cli.shared import load_corrector
+    from electra_corrector.document.options import load_corrector
 
     gc.unfreeze()
     args = build_parser().parse_args(["--model", str(tiny_model_dir), "--threads", "1"])

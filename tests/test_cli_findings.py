@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from electra_corrector.cli.findings import _escape_data, _escape_property
+from electra_corrector.document.reports import _escape_data, _escape_property
 from tests.test_cli_workflows import CLEAN, FIX, TYPO, run
 
 DATA = Path(__file__).parent / "data"

@@ -17,6 +17,7 @@ from pygls.protocol import default_converter  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # noqa: E402
 
+from electra_corrector.document.findings import level  # noqa: E402
 from electra_corrector.lsp.server import PROTECT_COMMAND, SOURCE  # noqa: E402
 
 if sys.version_info >= (3, 11):
@@ -139,7 +140,14 @@ async def test_a_typo_after_an_emoji_and_an_extension_b_character(client, worksp
     column = utf16_column(text, text.index("门"))
     assert column == text.index("门") + 2  # both characters before it take two UTF-16 units
     assert found.range == types.Range(types.Position(0, column), types.Position(0, column + 1))
-    assert (found.source, found.severity) == (SOURCE, types.DiagnosticSeverity.Warning)
+    assert found.source == SOURCE
+    # the level --check reports, under the editor's name for it
+    severity = types.DiagnosticSeverity
+    names = {"error": severity.Error, "warning": severity.Warning, "note": severity.Information}
+    assert (found.data["level"], found.severity) == (
+        level(found.data["score"]),
+        names[level(found.data["score"])],
+    )
     actions = await code_actions(client, uri, [found])
     [fix] = [a for a in actions if a.title == "Replace 门 with 们"]
     assert fix.is_preferred and fix.kind == types.CodeActionKind.QuickFix
@@ -189,6 +197,55 @@ async def test_no_ignore_is_offered_where_it_would_change_the_code(client, works
     actions = await code_actions(client, uri, [found])
     assert any(a.title.startswith("Replace") for a in actions)
     assert not [a for a in actions if a.title.startswith("Ignore this line")]
+
+
+# The same documents as files: prose, Markdown with code, source code with a typo in a comment
+# and in a string (each corrected alone), an emoji and an extension-B character before typos.
+SAME_AS_CHECK = {
+    "same.txt": "😀𠀋他说这件事很重要，我门一定要在试一次。\n下个星期，我跟我朋唷打算去法国。\n",
+    "same.md": "# 标题\n\n`我门的代码` 今天天气很好，我门去公园散步。\n\n```\n我门\n```\n",
+    "same.py": '# 这个函数很重要，我门一定要测试。\nx = f("😀我跟我朋唷打算去法国玩儿。")\n',
+}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_diagnostics_are_the_findings_of_check(client, workspace):
+    """Each diagnostic is a finding `--check --format sarif` reports for the same file: the
+    same line, UTF-16 columns, level and score (both front ends go through document/)."""
+    import json
+    import subprocess
+
+    languages = {".txt": "plaintext", ".md": "markdown", ".py": "python"}
+    from_editor = set()
+    for name, text in SAME_AS_CHECK.items():
+        (workspace / name).write_text(text, encoding="utf-8")
+        uri = (workspace / name).as_uri()
+        open_document(client, uri, text, languages[Path(name).suffix])
+        for d in await diagnostics(client, uri, 1):
+            start, end = d.range.start, d.range.end
+            where = (name, start.line + 1, start.character + 1, end.character + 1)
+            from_editor.add((*where, d.data["level"], round(d.data["score"], 4)))
+    run = subprocess.run(
+        [sys.executable, "-m", "electra_corrector", "--check", "--format", "sarif", *SAME_AS_CHECK],
+        cwd=workspace,
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    [sarif_run] = json.loads(run.stdout)["runs"]
+    from_check = set()
+    for result in sarif_run["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        region = location["region"]
+        where = (
+            location["artifactLocation"]["uri"],
+            region["startLine"],
+            region["startColumn"],
+            region["endColumn"],
+        )
+        from_check.add((*where, result["level"], result["properties"]["score"]))
+    assert from_editor == from_check
+    assert {found[0] for found in from_check} == set(SAME_AS_CHECK)  # each file has a typo
 
 
 @pytest.mark.asyncio(loop_scope="module")

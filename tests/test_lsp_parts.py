@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from electra_corrector.cli.repo_settings import RepoSettingsError
+from electra_corrector.document.settings import RepoSettingsError
 from electra_corrector.lsp import settings
 from electra_corrector.lsp.protectfile import ProtectError, add_term
 
@@ -93,12 +93,16 @@ def test_a_diagnostic_counts_the_negotiated_code_units(encoding, column):
     pytest.importorskip("pygls")
     from pygls.workspace import PositionCodec, TextDocument
 
-    from electra_corrector.engine.result import Edit
-    from electra_corrector.lsp.server import _diagnostic
+    from electra_corrector.document.findings import Finding
+    from electra_corrector.engine.result import Correction, Edit
+    from electra_corrector.lsp.server import _UNITS, _diagnostic
 
     text = "😀𠀋他说这件事很重要，我门一定\n"
     doc = TextDocument("file:///a.txt", text, position_codec=PositionCodec(encoding))
-    found = _diagnostic(doc, doc.lines, 0, Edit(text.index("门"), "门", "们", 0.99))
+    edit = Edit(text.index("门"), "门", "们", 0.99)
+    correction = Correction.applied(doc.lines[0].rstrip("\n"), [edit])
+    found = _diagnostic(Finding.of(correction, edit, 1), _UNITS[doc.position_codec.encoding])
+    assert found.range.start.line == 0
     assert (found.range.start.character, found.range.end.character) == (
         column,
         column + (3 if encoding == "utf-8" else 1),

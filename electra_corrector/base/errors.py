@@ -18,3 +18,11 @@ class ModelLoadError(CorrectorError):
 
 class SettingsError(CorrectorError):
     """A corrector_config.json that cannot be used."""
+
+
+def describe(error: Exception, doing: str | None = None) -> str:
+    """One line for the user about `error`: an OSError by its reason ('No such file or
+    directory'), anything else by its message; after what failed (`doing`: 'cannot write
+    out.txt') and a colon."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"{doing}: {reason}" if doing else reason

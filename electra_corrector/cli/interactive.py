@@ -11,7 +11,8 @@ import locale
 import os
 from typing import TextIO
 
-from electra_corrector.cli.formats import mark_changes, report_lines
+from electra_corrector.base.errors import describe
+from electra_corrector.document.render import mark_changes, report_lines
 from electra_corrector.engine.result import Correction, Edit, Proposal
 
 TERMINAL = "/dev/tty"
@@ -35,9 +36,7 @@ def no_terminal() -> str | None:
     try:
         os.close(os.open(TERMINAL, os.O_RDWR | os.O_NOCTTY))
     except OSError as e:
-        return (
-            f"--interactive asks on a terminal, and there is none here ({TERMINAL}: {e.strerror})"
-        )
+        return f"--interactive asks on a terminal, and there is none here ({describe(e, TERMINAL)})"
     return None
 
 

@@ -12,27 +12,23 @@ import sys
 from pathlib import Path
 
 from electra_corrector import __version__
-from electra_corrector.cli import interactive, repo_settings
-from electra_corrector.cli.argtypes import format_name
-from electra_corrector.cli.findings import (
+from electra_corrector.base.errors import describe
+from electra_corrector.cli import interactive
+from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
+from electra_corrector.document import settings as repo_settings
+from electra_corrector.document.argtypes import format_name
+from electra_corrector.document.console import INTERRUPTED, OK, SOME_FAILED, USAGE_ERROR, say
+from electra_corrector.document.options import add_model_options, add_syntax_option, load_corrector
+from electra_corrector.document.outcome import Outcome
+from electra_corrector.document.outputs import (
     DOCUMENT_FORMATS,
     FINDING_FORMATS,
-    Findings,
-    github_output,
+    UTF8_FORMATS,
+    help_text,
+    offered,
 )
-from electra_corrector.cli.formats import OUTPUT_FORMATS, UTF8_FORMATS, rendered, renderer
-from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
-from electra_corrector.cli.report import Outcome
-from electra_corrector.cli.shared import (
-    INTERRUPTED,
-    OK,
-    SOME_FAILED,
-    USAGE_ERROR,
-    add_model_options,
-    add_syntax_option,
-    load_corrector,
-    say,
-)
+from electra_corrector.document.render import rendered, renderer
+from electra_corrector.document.reports import Findings, github_output
 from electra_corrector.textio.discovery import pattern_problem
 from electra_corrector.textio.files import TextEncoding, open_output, private_stdin
 
@@ -62,7 +58,9 @@ examples:
 
 report lines (--check, --format report) are path:line:column: wrong -> right (score), the line
 and column counted from 1, the column in characters (Unicode code points, a BOM not counted);
-standard input is named '-' (or --stdin-filename).
+standard input is named '-' (or --stdin-filename). The score is the generator's probability for
+the substitute (its level: error from 0.9, warning from 0.5, else note); --threshold compares
+the discriminator's P(replaced), jsonl's evidence.probability.
 
 settings: [tool.electra-correct] in the nearest pyproject.toml, or .electra-correct.toml, in this
 folder or above: model, device, threshold, batch-size, max-edits-per-sentence, syntax, color,
@@ -105,10 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--format",
         type=format_name,
-        choices=(*OUTPUT_FORMATS, *FINDING_FORMATS),
-        help="text (default); jsonl: a JSON object per line, with the edits; marked: changes "
-        "marked inline (formerly 'diff'); report: a path:line:col line per edit; for CI (exit "
-        "1 on edits, as --check): github (workflow commands), json, sarif, rdjson (reviewdog)",
+        choices=offered("cli"),
+        metavar="FORMAT",
+        help=f"{help_text('cli')} (github, json, sarif and rdjson are for CI: exit 1 on edits, "
+        "as --check)",
     )
     where.add_argument(
         "--diff", action="store_true", help="a unified diff for patch -p1 or git apply"
@@ -269,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return BROKEN_PIPE
     except OSError as e:  # the one output every input goes to cannot be written (a full disk)
-        _say(f"cannot write {args.output or 'standard output'}: {e.strerror}")
+        _say(describe(e, f"cannot write {args.output or 'standard output'}"))
         if args.output is None:
             _quiet_stdout()
         return SOME_FAILED
@@ -337,7 +335,7 @@ def _run(args: argparse.Namespace) -> int:
         report,
         shared=sys.stdout.buffer if to_stdout else None,
         output_encoding=args.output_encoding,
-        utf8_output=not args.diff and shape in (*UTF8_FORMATS, *FINDING_FORMATS),
+        utf8_output=not args.diff and shape in UTF8_FORMATS,
         input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,

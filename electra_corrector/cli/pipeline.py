@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from electra_corrector.cli.formats import LineOutput, Output
-from electra_corrector.cli.report import Outcome
+from electra_corrector.base.errors import describe
+from electra_corrector.document import correcting
+from electra_corrector.document.formats import TextFormat, Unit, format_for, lines_read
+from electra_corrector.document.outcome import Outcome
+from electra_corrector.document.render import LineOutput, Output
 from electra_corrector.engine.result import Correction, Proposal
-from electra_corrector.markup import masking, syntax
 from electra_corrector.textio import discovery
 from electra_corrector.textio.files import (
     UTF8,
@@ -35,7 +37,6 @@ from electra_corrector.textio.files import (
     TextError,
     open_output,
     open_tree_output,
-    split_line_ending,
 )
 
 
@@ -49,7 +50,7 @@ class Job:
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
-    syntax: str = field(default="text", init=False)
+    format: TextFormat | None = field(default=None, init=False)
     input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit
@@ -61,12 +62,7 @@ class Job:
 
 class _Line(NamedTuple):
     job: Job
-    number: int
-    body: str  # without its line ending: the corrector sees only the sentence
-    ending: str
-    size: int  # bytes it took in the input, for the progress bar
-    protected: list  # spans of `body` that must not be edited (masking.Range)
-    pieces: list | None  # source code: the spans of `body` corrected, each alone; None: all of it
+    unit: Unit
 
 
 class _End(NamedTuple):
@@ -77,8 +73,6 @@ class _End(NamedTuple):
 # (job, line number, its correction, the proposals behind it) -> the correction to write
 Review = Callable[[Job, int, Correction, list[Proposal]], Correction]
 
-SORT_WINDOW = 8  # batches' worth of lines per correct_batch call when reading files
-
 
 class Pipeline:
     """Reads jobs, corrects their lines in batches, writes and finishes each job in order.
@@ -86,9 +80,10 @@ class Pipeline:
     `input_encoding` None detects each input's (textio.LineReader); `output_encoding` None writes
     each output in its input's encoding (`utf8_output`: UTF-8).
     `report` receives one line per failed input; `progress` (a tqdm bar) counts input bytes.
-    `markup` is a syntax.SYNTAXES choice: edits inside its code, links and tags are dropped;
-    in source code only comments and strings are corrected, each on its own. Source files are
-    read whole before their first line is corrected (a lexer needs all of it); the rest stream.
+    `markup` is a syntax.SYNTAXES choice, which picks each input's document format
+    (document/formats.py): edits inside its code, links and tags are dropped; in source code
+    only comments and strings are corrected, each on its own. Source files are read whole
+    before their first line is corrected (a lexer needs all of it); the rest stream.
     `stdin_name` is the name standard input is shown and scanned under.
     `review` (--interactive) gets each line's correction that has edits, with the engine's
     proposals behind it, and returns what is written instead; an exception it raises stops the
@@ -130,9 +125,8 @@ class Pipeline:
 
     def run_files(self, jobs: Iterable[Job], stdin: BinaryIO | None = None) -> Outcome:
         """Corrects each file (a job without a source reads `stdin`), in batches of lines."""
-        # The engine sorts the texts of one call by length before batching them, so handing it
-        # several batches' worth at once cuts padding (measured: 1.7x faster than file order).
-        return self._run(_batched(self._read(jobs, stdin), SORT_WINDOW * self.batch_size))
+        window = correcting.SORT_WINDOW * self.batch_size
+        return self._run(_batched(self._read(jobs, stdin), window))
 
     def run_stream(self, stdin: BinaryIO) -> Outcome:
         """Answers each line of stdin as soon as it and the lines already there are corrected."""
@@ -163,19 +157,10 @@ class Pipeline:
                         job.input_stat = os.fstat(stream.fileno())
                     job.reader = reader = LineReader(stream, self.input_encoding)
                     self._start_output(job)
-                    lines = _lines(reader)
-                    code = syntax.whole_document(job.syntax)
-                    if code:
-                        lines = list(lines)
-                        scan = syntax.scanner(job.syntax, [line[1] for line in lines])
-                    else:
-                        scan = syntax.scanner(job.syntax)
-                    for number, body, ending, size in lines:
-                        protected = scan(body)
-                        pieces = masking.pieces(body, protected) if code else None
-                        yield _Line(job, number, body, ending, size, protected, pieces)
+                    for unit in job.format.units(lines_read(reader)):
+                        yield _Line(job, unit)
             except (OSError, TextError) as e:
-                yield _End(job, _describe(e))
+                yield _End(job, describe(e))
             else:
                 yield _End(job, None)
 
@@ -188,50 +173,35 @@ class Pipeline:
                 else:
                     job.sink = open_output(job.output)
             except OSError as e:
-                raise TextError(f"cannot write {job.output}: {e.strerror}") from None
+                raise TextError(describe(e, f"cannot write {job.output}")) from None
         stream = job.sink.stream if job.sink else self.shared
         reader, name = job.reader, self._name(job)
         job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
-        job.syntax = syntax.syntax_of(name, self.markup)
+        job.format = format_for(name, self.markup)
 
     def _name(self, job: Job) -> str | None:
         return self.stdin_name if job.source is None else str(job.source)
 
     def _process(self, batch: list) -> None:
         lines = [item for item in batch if isinstance(item, _Line) and not item.job.failed]
-        texts = [t for line in lines for t in masking.texts_of(line.body, line.pieces)]
-        results = iter(self._correct(texts))
-        corrected = {}
-        for line in lines:
-            parts = [next(results) for _ in masking.texts_of(line.body, line.pieces)]
-            c = masking.reassembled(line.body, line.protected, line.pieces, [c for c, _ in parts])
-            found = parts[0][1] if line.pieces is None else None
-            if line.pieces is not None and self.review is not None:
-                # source code: each piece was corrected alone; its offsets move into the line
-                found = [
-                    p._replace(offset=p.offset + start)
-                    for (start, _), (_, proposals) in zip(line.pieces, parts, strict=True)
-                    for p in proposals
-                ]
-            corrected[id(line)] = (c, found)
+        units = [line.unit for line in lines]
+        if self.review is None:
+            done = [(c, None) for c in correcting.corrected(self.corrector, units)]
+        else:  # the proposals behind each correction, for the review to apply some of
+            done = correcting.proposed(self.corrector, units)
+        corrected = {id(line): found for line, found in zip(lines, done, strict=True)}
         for item in batch:
             if isinstance(item, _End):
                 self._finish(item)
             elif id(item) in corrected and not item.job.failed:
                 correction, found = corrected[id(item)]
                 if self.review is not None and correction.edits:
-                    correction = self.review(item.job, item.number, correction, found)
+                    number = item.unit.line.number
+                    correction = self.review(item.job, number, correction, found)
                 self._write(item, correction)
 
-    def _correct(self, texts: list[str]) -> list[tuple[Correction, list[Proposal] | None]]:
-        """Each text's correction, with the proposals behind it when a review will apply some."""
-        if self.review is None:
-            return [(c, None) for c in self.corrector.correct_batch(texts)]
-        found = self.corrector.propose(texts)
-        return [(self.corrector.apply(t, f), f) for t, f in zip(texts, found, strict=True)]
-
-    def _write(self, line: _Line, correction) -> None:
-        job = line.job
+    def _write(self, item: _Line, correction) -> None:
+        job, line = item.job, item.unit.line
         job.changed = job.changed or bool(correction.edits)
         try:
             job.writer.write(correction, line.ending, line.number)
@@ -240,7 +210,7 @@ class Pipeline:
         except OSError as e:
             if job.sink is None:  # the shared output: nothing more can be written anywhere
                 raise
-            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
+            self._fail(job, describe(e, f"cannot write {job.sink.path}"))
         if self.progress is not None:
             self.progress.update(line.size)
 
@@ -258,7 +228,7 @@ class Pipeline:
         except OSError as e:
             if job.sink is None:
                 raise
-            self._fail(job, f"cannot write {job.sink.path}: {e.strerror}")
+            self._fail(job, describe(e, f"cannot write {job.sink.path}"))
             return
         self._unfinished.remove(job)
         self.outcome.corrected += 1
@@ -273,15 +243,6 @@ class Pipeline:
         self._unfinished.remove(job)
         self.outcome.failed.append(f"{job.label}: {message}")
         self.report(self.outcome.failed[-1])
-
-
-def _lines(reader: LineReader) -> Iterator[tuple[int, str, str, int]]:
-    """(number, body, ending, bytes it took) of each line `reader` reads."""
-    before = 0
-    for text in reader:
-        body, ending = split_line_ending(text)
-        size, before = reader.bytes_read - before, reader.bytes_read
-        yield reader.line_number, body, ending, size
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -303,13 +264,6 @@ def _check_rewritable(path: Path) -> None:
     """--in-place replaces regular files only (not a FIFO, which would also block the read)."""
     if not stat.S_ISREG(path.stat().st_mode):
         raise TextError("not a regular file; --in-place rewrites only regular files")
-
-
-def _describe(error: Exception) -> str:
-    """One line for the user: 'No such file or directory', 'line 3: not valid UTF-8 text'."""
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error)
 
 
 class DoneLog:

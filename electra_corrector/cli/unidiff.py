@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import BinaryIO
 
-from electra_corrector.cli.formats import STDIN_NAME
+from electra_corrector.document.render import STDIN_NAME
 from electra_corrector.engine.result import Correction
 from electra_corrector.textio.files import TextEncoding, TextError
 

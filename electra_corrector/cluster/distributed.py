@@ -23,16 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from electra_corrector.base.errors import CorrectorError
-from electra_corrector.cli.formats import UTF8_FORMATS, renderer
-from electra_corrector.cli.report import Outcome
 from electra_corrector.cluster import linerows
-from electra_corrector.markup import masking
+from electra_corrector.document import correcting
+from electra_corrector.document.outcome import Outcome
+from electra_corrector.document.outputs import UTF8_FORMATS
+from electra_corrector.document.render import renderer
 from electra_corrector.textio import discovery
 
-# Lines per block and per actor call, in model batches (batch_size): correct_batch sorts them
-# by length before cutting model batches, so several batches' worth pad less than one; blocks
-# this small let one big file spread over all actors.
-BATCHES_PER_CALL = 8
+# Lines per block and per actor call, in model batches (batch_size), as the CLI hands them to
+# the engine (correcting.SORT_WINDOW); blocks this small let one big file spread over all
+# actors.
+BATCHES_PER_CALL = correcting.SORT_WINDOW
 
 
 class InputError(CorrectorError, ValueError):
@@ -268,22 +269,7 @@ class _CorrectRows:
         import pyarrow as pa
 
         sources = batch["source"].to_pylist()
-        lines = list(
-            zip(
-                [s or "" for s in sources],
-                linerows.protected(batch),
-                linerows.pieces(batch),
-                strict=True,
-            )
-        )
-        texts = [t for line, _, parts in lines for t in masking.texts_of(line, parts)]
-        results = iter(self.corrector.correct_batch(texts))
-        corrections = [
-            masking.reassembled(
-                line, spans, parts, [next(results) for _ in masking.texts_of(line, parts)]
-            )
-            for line, spans, parts in lines
-        ]
+        corrections = correcting.corrected(self.corrector, linerows.units(batch))
         if self.render is None:
             # A null in a Parquet column stays null.
             texts = [

@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from electra_corrector.markup import masking, syntax
+from electra_corrector.base.errors import describe
+from electra_corrector.document.formats import Line, Unit, format_for
 from electra_corrector.markup.masking import Range
 from electra_corrector.textio.discovery import Found, discover, excluded, matches
 from electra_corrector.textio.files import (
@@ -115,7 +116,7 @@ class MirrorTree:
             with open_tree_output(Path(self.out_root), Path(relative)) as sink:
                 sink.stream.write(data)
         except OSError as e:
-            return f"cannot write {Path(self.out_root, relative)}: {e.strerror}"
+            return describe(e, f"cannot write {Path(self.out_root, relative)}")
         return None
 
 
@@ -168,8 +169,9 @@ def edits_type():
 
 
 def read_lines(batch, tree: MirrorTree, markup: str = "auto"):
-    """Files (path, bytes) to line rows, one table per file; each line's protected spans come
-    from the scanner of its file's syntax (`markup`: a syntax.SYNTAXES choice), as in the CLI."""
+    """Files (path, bytes) to line rows, one table per file; each line's protected spans and
+    pieces are its unit's in the file's document format (`markup`: a syntax.SYNTAXES choice),
+    as in the CLI."""
     import pyarrow as pa
 
     for path, data in zip(batch["path"].to_pylist(), batch["bytes"].to_pylist(), strict=True):
@@ -182,14 +184,8 @@ def read_lines(batch, tree: MirrorTree, markup: str = "auto"):
             lines, error = [], str(e)
         encoding = reader.encoding  # settled only once the whole file has been read
         count = len(lines)
-        kind = syntax.syntax_of(label, markup)
-        code = syntax.whole_document(kind)
-        scan = syntax.scanner(kind, [body for body, _ in lines] if code else None)
-        spans = [scan(body) for body, _ in lines]
-        parts = [
-            masking.pieces(body, found) if code else None
-            for (body, _), found in zip(lines, spans, strict=True)
-        ]
+        numbered = (Line(n, body, ending) for n, (body, ending) in enumerate(lines, 1))
+        units = list(format_for(label, markup).units(numbered))
         yield pa.table(
             {
                 "file": [label] * (count + 1),
@@ -200,27 +196,31 @@ def read_lines(batch, tree: MirrorTree, markup: str = "auto"):
                 "bom": [encoding.bom] + [None] * count,
                 "error": [error] + [None] * count,
                 "relative": [relative] + [None] * count,
-                "protected": [[], *([list(r) for r in found] for found in spans)],
-                "pieces": [None, *(None if p is None else [list(r) for r in p] for p in parts)],
+                "protected": [[], *([list(r) for r in u.protected] for u in units)],
+                "pieces": [None, *(_spans(u.pieces) for u in units)],
             },
             schema=line_schema(),
         )
 
 
-def protected(batch) -> list[list[Range]]:
-    """The protected spans of each row of `batch` (none where it has no such column)."""
-    if "protected" not in batch.column_names:
-        return [[]] * batch.num_rows
-    return [[tuple(span) for span in spans or ()] for spans in batch["protected"].to_pylist()]
+def _spans(spans: list[Range] | None) -> list[list[int]] | None:
+    return None if spans is None else [list(r) for r in spans]
 
 
-def pieces(batch) -> list[list[Range] | None]:
-    """The pieces of each row of `batch` corrected alone (None: all of it; masking.texts_of)."""
-    if "pieces" not in batch.column_names:
-        return [None] * batch.num_rows
+def units(batch) -> list[Unit]:
+    """The unit of each row of `batch` (document/formats.py), from its source, protected spans
+    and pieces; a row without those columns (Parquet input) is a unit of plain text."""
+    sources = [s or "" for s in batch["source"].to_pylist()]
+    names = batch.column_names
+    protected = batch["protected"].to_pylist() if "protected" in names else [[]] * len(sources)
+    pieces = batch["pieces"].to_pylist() if "pieces" in names else [None] * len(sources)
     return [
-        None if found is None else [tuple(r) for r in found]
-        for found in batch["pieces"].to_pylist()
+        Unit(
+            Line(0, body, ""),
+            [tuple(r) for r in spans or ()],
+            None if parts is None else [tuple(r) for r in parts],
+        )
+        for body, spans, parts in zip(sources, protected, pieces, strict=True)
     ]
 
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 import argparse
 
 from electra_corrector import __version__
-from electra_corrector.cli import repo_settings
-from electra_corrector.cli.argtypes import format_name
-from electra_corrector.cli.formats import OUTPUT_FORMATS
-from electra_corrector.cli.shared import (
-    OK,
-    SOME_FAILED,
-    USAGE_ERROR,
+from electra_corrector.document import settings as repo_settings
+from electra_corrector.document.argtypes import format_name
+from electra_corrector.document.console import OK, SOME_FAILED, USAGE_ERROR, say
+from electra_corrector.document.options import (
     add_model_options,
     add_syntax_option,
     corrector_keywords,
-    say,
 )
+from electra_corrector.document.outputs import help_text, offered
 
 PROG = "electra-correct-ray"
 INSTALL_HINT = "pip install 'electra-correct[ray]'"
@@ -80,10 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--format",
         type=format_name,
-        choices=(*OUTPUT_FORMATS, "parquet"),
+        choices=offered("ray"),
         default="text",
-        help="text, jsonl, marked, report: a mirror of the input tree as electra-correct writes "
-        "it; parquet: rows with file, line, source, text, edits",
+        metavar="FORMAT",
+        help=f"{help_text('ray')} (all but parquet: a mirror of the input tree as "
+        "electra-correct writes it)",
     )
     add_model_options(parser)
     cluster = parser.add_argument_group("cluster")

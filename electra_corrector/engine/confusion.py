@@ -8,7 +8,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
-from electra_corrector.base.errors import SettingsError
+from electra_corrector.base.errors import SettingsError, describe
 from electra_corrector.base.small_files import UnusableFile, numbered_lines
 from electra_corrector.models.assets import asset_path
 
@@ -274,7 +274,7 @@ def read_typo_counts(path: str | Path) -> dict[tuple[str, str], int]:
                     )
                 counts[fields[0], fields[1]] = int(fields[2])
     except OSError as e:
-        raise SettingsError(f"{path}: cannot read it ({e.strerror or e})") from None
+        raise SettingsError(describe(e, f"{path}: cannot read it")) from None
     except UnusableFile as e:
         raise SettingsError(str(e)) from None
     return counts

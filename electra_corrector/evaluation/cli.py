@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from electra_corrector.cli.argtypes import int_at_least
-from electra_corrector.cli.shared import USAGE_ERROR, add_model_options, load_corrector, say
+from electra_corrector.base.errors import describe
+from electra_corrector.document.argtypes import int_at_least
+from electra_corrector.document.console import USAGE_ERROR, say
+from electra_corrector.document.options import add_model_options, load_corrector
 from electra_corrector.evaluation.datasets import (
     DATASET_FORMATS,
     Dataset,
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         # is until every data file has been scored
         errors = open_output(Path(args.errors)) if args.errors else None
     except OSError as e:
-        return fail(f"cannot write {args.errors}: {e.strerror or e}")
+        return fail(describe(e, f"cannot write {args.errors}"))
     try:
         corrector = load_corrector(args)
         runs = [run_one(corrector, dataset, args) for dataset in datasets]
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                     errors.stream.writelines(run.wrong_lines())
                 errors.commit()
             except OSError as e:
-                return fail(f"cannot write {args.errors}: {e.strerror or e}")
+                return fail(describe(e, f"cannot write {args.errors}"))
     except CorrectorError as e:
         return fail(e)
     finally:

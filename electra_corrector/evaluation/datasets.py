@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from electra_corrector.base.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError, describe
 
 DATASET_FORMATS = ("sgml", "tsv", "jsonl")
 EXTENSIONS = {".sgml": "sgml", ".tsv": "tsv", ".jsonl": "jsonl"}
@@ -66,7 +66,7 @@ def load_dataset(path: Path | str, format: str = "auto", t2s: bool = False) -> D
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise DatasetError(f"{path}: cannot read: {e.strerror or e}") from e
+        raise DatasetError(describe(e, f"{path}: cannot read it")) from e
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from electra_corrector.base.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError, describe
 from electra_corrector.base.small_files import UnusableFile, numbered_lines
 
 
@@ -22,7 +22,7 @@ def _entries(path: Path) -> list[tuple[int, str]]:
     try:
         lines = list(numbered_lines(path))
     except OSError as exc:
-        raise UserDictError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise UserDictError(describe(exc, f"{path}: cannot read it")) from None
     except UnusableFile as exc:
         raise UserDictError(str(exc)) from None
     return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from electra_corrector import __version__
-from electra_corrector.cli.shared import USAGE_ERROR, say
+from electra_corrector.document.console import USAGE_ERROR, say
 
 PROG = "electra-correct-lsp"
 

@@ -14,8 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-from electra_corrector.base.errors import CorrectorError
-from electra_corrector.cli import repo_settings
+from electra_corrector.base.errors import CorrectorError, describe
+from electra_corrector.document import settings as repo_settings
 from electra_corrector.textio.files import AtomicFile
 
 if sys.version_info >= (3, 11):
@@ -141,4 +141,4 @@ def _write(path: Path, text: str) -> None:
         with AtomicFile(path) as sink:
             sink.stream.write(text.encode("utf-8"))
     except OSError as e:
-        raise ProtectError(f"cannot write {path}: {e.strerror}") from None
+        raise ProtectError(describe(e, f"cannot write {path}")) from None

@@ -2,11 +2,13 @@
 them, and "never flag this term". A thin front end over the Python API, as the command line is.
 
 The model loads on the worker thread after `initialized`, so `initialize` answers at once;
-documents opened meanwhile are checked once it is there. A check corrects only the lines its
-LineChecker has not seen, in chunks; before each chunk it looks whether a newer version of the
-document (or new settings) arrived, and if so it stops: the newer check takes over, with what was
-corrected so far in the cache. Edits arrive as offsets in code points; the client gets them in
-the position encoding negotiated at `initialize` (UTF-16 unless it offers UTF-8 or UTF-32).
+documents opened meanwhile are checked once it is there. A check corrects only the texts its
+LineChecker has not seen (those the command line would correct: document/formats.py), in
+chunks; before each chunk it looks whether a newer version of the document (or new settings)
+arrived, and if so it stops: the newer check takes over, with what was corrected so far in the
+cache. Findings (document/findings.py) carry columns in every unit; the
+client gets them in the position encoding negotiated at `initialize` (UTF-16 unless it offers
+UTF-8 or UTF-32), with the level and score `--check` reports.
 """
 
 from __future__ import annotations
@@ -24,12 +26,11 @@ from pygls.workspace import TextDocument
 from electra_corrector import __version__
 from electra_corrector.base.charset import is_cjk
 from electra_corrector.base.errors import CorrectorError
-from electra_corrector.cli import repo_settings
-from electra_corrector.cli.findings import level
-from electra_corrector.cli.pipeline import SORT_WINDOW
-from electra_corrector.engine.result import Edit
+from electra_corrector.document import settings as repo_settings
+from electra_corrector.document.correcting import SORT_WINDOW
+from electra_corrector.document.findings import Finding
 from electra_corrector.lsp import settings as settings_
-from electra_corrector.lsp.linecheck import LineChecker, masked_spans
+from electra_corrector.lsp.linecheck import LineChecker, units_of
 from electra_corrector.lsp.protectfile import ProtectError, add_term
 from electra_corrector.lsp.worker import Worker
 from electra_corrector.markup import code, syntax
@@ -151,11 +152,10 @@ class CorrectServer(LanguageServer):
         doc, checker = self.workspace.text_documents.get(uri), self.checker
         if doc is None or checker is None:  # closed, or the model is not there yet
             return
-        version, lines = doc.version, doc.lines
-        bodies = [line.rstrip("\r\n") for line in lines]
-        masks = masked_spans(bodies, self._syntax(doc))
+        version = doc.version
+        units = units_of(doc.lines, self._syntax(doc))
         chunk = SORT_WINDOW * self.settings.args.batch_size
-        while todo := checker.todo(bodies, masks):
+        while todo := checker.todo(units):
             for start in range(0, len(todo), chunk):
                 part = todo[start : start + chunk]
                 checker.remember(part, await self.worker.run(checker.correct, part))
@@ -163,8 +163,8 @@ class CorrectServer(LanguageServer):
                     return  # a newer version is on its way to being checked
                 if self.checker is not checker:
                     return  # so are new settings
-        findings = checker.findings(bodies, masks)
-        diagnostics = [_diagnostic(doc, lines, number, edit) for number, edit in findings]
+        unit = _UNITS.get(doc.position_codec.encoding, "utf16")
+        diagnostics = [_diagnostic(found, unit) for found in checker.findings(units)]
         self.published[uri] = (version, diagnostics)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri, diagnostics, version=version)
@@ -298,26 +298,31 @@ class CorrectServer(LanguageServer):
         await self.configure()
 
 
-def _diagnostic(doc: TextDocument, lines: list[str], number: int, edit: Edit) -> types.Diagnostic:
-    units = doc.position_codec.client_num_units
-    start = units(lines[number][: edit.offset])
-    where = types.Range(
-        types.Position(number, start), types.Position(number, start + units(edit.wrong))
-    )
+def _diagnostic(found: Finding, unit: str) -> types.Diagnostic:
+    """`found` as the client counts: lines from 0, columns in `unit` from 0."""
+    edit, line = found.edit, found.line - 1
+    start, end = (column - 1 for column in found.columns(unit))
+    where = types.Range(types.Position(line, start), types.Position(line, end))
     return types.Diagnostic(
         where,
         f"{edit.wrong} -> {edit.right} ({edit.score:.2f})",
-        severity=_SEVERITY[level(edit.score)],
+        severity=_SEVERITY[found.level],
         source=SOURCE,
-        data={"wrong": edit.wrong, "right": edit.right},
+        data={"wrong": edit.wrong, "right": edit.right, "level": found.level, "score": edit.score},
     )
 
 
-# The report formats' levels (cli/findings.py), one step milder: an editor underlines as you type.
+# The one level of findings.py under the editor's names.
 _SEVERITY = {
-    "error": types.DiagnosticSeverity.Warning,
-    "warning": types.DiagnosticSeverity.Information,
-    "note": types.DiagnosticSeverity.Hint,
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "note": types.DiagnosticSeverity.Information,
+}
+# The position encodings LSP negotiates, as findings.UNITS names them.
+_UNITS = {
+    types.PositionEncodingKind.Utf16: "utf16",
+    types.PositionEncodingKind.Utf8: "utf8",
+    types.PositionEncodingKind.Utf32: "codepoints",
 }
 
 

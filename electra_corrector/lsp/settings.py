@@ -1,5 +1,5 @@
 """The server's settings: the project's settings file, found and read as the command line finds
-and reads it (cli/repo_settings.py), with the editor's settings (initializationOptions,
+and reads it (document/settings.py), with the editor's settings (initializationOptions,
 workspace/didChangeConfiguration) over it. Both take the same keys; relative paths in the
 editor's count from the workspace root. The editor's protect list adds to the file's.
 """
@@ -10,9 +10,8 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from electra_corrector.cli import repo_settings
-from electra_corrector.cli.main import build_parser
-from electra_corrector.cli.shared import corrector_keywords, load_corrector
+from electra_corrector.document import settings as repo_settings
+from electra_corrector.document.options import corrector_keywords, load_corrector, settings_parser
 
 SECTION = "electra-correct"  # the editor's settings section, as the file's table is named
 # Settings that shape the Corrector; any other change keeps the model loaded.
@@ -49,7 +48,7 @@ def read(root: Path, editor: dict | None) -> Settings:
     editor's settings and the key) or CorrectorError (a file of terms) when they are bad."""
     from electra_corrector.knowledge.userdict import read_terms
 
-    parser = build_parser()
+    parser = settings_parser("electra-correct-lsp")
     found = repo_settings.discover(root)
     if found is not None:
         repo_settings.apply(parser, *found)

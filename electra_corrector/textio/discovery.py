@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch, fnmatchcase
 from pathlib import Path, PurePosixPath
 
+from electra_corrector.base.errors import describe
 from electra_corrector.textio.files import BOM_ENCODINGS
 
 BINARY_HEAD = 8192  # bytes looked at to judge whether a file is text
@@ -101,7 +102,7 @@ class _Walk:
             with os.scandir(path) as entries:
                 listed = sorted(entries, key=lambda entry: entry.name)
         except OSError as e:
-            self.found.problems.append(f"{path}: cannot read this folder: {e.strerror}")
+            self.found.problems.append(describe(e, f"{path}: cannot read this folder"))
             return
         above = (*above, real)
         for entry in listed:
@@ -133,7 +134,7 @@ class _Walk:
             with path.open("rb") as stream:
                 head = stream.read(BINARY_HEAD)
         except OSError as e:
-            self.found.problems.append(f"{path}: {e.strerror}")
+            self.found.problems.append(describe(e, str(path)))
             return
         (self.found.binary if is_binary(head) else self.found.files).append(path)
 

@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from electra_corrector.base.errors import CorrectorError
+from electra_corrector.base.errors import CorrectorError, describe
 from electra_corrector.base.small_files import UnusableFile, read_text
-from electra_corrector.cli.shared import say
+from electra_corrector.document.console import say
 
 OWN_FILE = ".electra-correct.toml"
 KEYS = {  # key -> the argparse destination it sets
@@ -57,7 +57,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
         os.getcwd()
     except OSError as e:
         raise RepoSettingsError(
-            f"cannot use the working folder (was it deleted?): {e.strerror}"
+            describe(e, "cannot use the working folder (was it deleted?)")
         ) from None
     explicit = getattr(args, "config", None)
     found = (explicit, read(explicit) or {}) if explicit is not None else discover(Path.cwd())
@@ -101,7 +101,7 @@ def read(path: Path) -> dict | None:
     except UnusableFile as e:
         raise RepoSettingsError(str(e)) from None
     except OSError as e:
-        raise RepoSettingsError(f"{path}: cannot read it ({e.strerror or e})") from None
+        raise RepoSettingsError(describe(e, f"{path}: cannot read it")) from None
     except tomllib.TOMLDecodeError as e:
         raise RepoSettingsError(f"{path}: {e}") from None
     if path.name != "pyproject.toml":

@@ -8,11 +8,10 @@ import os
 from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
+from electra_corrector.document.outputs import LINE_FORMATS
 from electra_corrector.engine.result import Correction, Edit
 from electra_corrector.textio.files import LineWriter, TextEncoding
 
-OUTPUT_FORMATS = ("text", "jsonl", "marked", "report")
-UTF8_FORMATS = ("jsonl", "report")  # for programs and terminals: UTF-8 whatever the input was
 STDIN_NAME = "-"  # the path that reports and diffs give standard input
 
 # (correction, the line's ending, its 1-based number, its file or None for stdin) -> output text
@@ -61,7 +60,7 @@ def renderer(name: str, color: bool = False) -> Render:
         )
     if name == "jsonl":
         return _json_line
-    raise ValueError(f"unknown format {name!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    raise ValueError(f"unknown format {name!r}; choose from {', '.join(LINE_FORMATS)}")
 
 
 def _json_line(correction: Correction, ending: str, number: int, file: str | None) -> str:

@@ -1,13 +1,12 @@
 """The edits a run finds, in the formats CI tools read: GitHub workflow commands (a line per
 edit), and one document for the whole run as JSON, SARIF 2.1.0 (code scanning) or reviewdog's
-rdjson. They report; no corrected text is written.
+rdjson. They report; no corrected text is written. Positions and levels are findings.py's.
 
 A document is written once, when every input has been read, so a reader never sees half of one;
 until then only each edit's position, characters and score are kept, never the text.
 Columns count from 1 in the unit each format defines: characters (Unicode code points) in json
 and github, as in report lines; UTF-16 code units in SARIF (its default `columnKind`, which is
-stated); UTF-8 bytes in rdjson (reviewdog's Position). They differ only after a character
-outside the BMP (an emoji, a rare ideograph) or, for rdjson, after any non-ASCII character.
+stated); UTF-8 bytes in rdjson (reviewdog's Position).
 """
 
 from __future__ import annotations
@@ -15,70 +14,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 from urllib.parse import quote
 
 from electra_corrector import __version__
-from electra_corrector.cli.formats import STDIN_NAME, Output, rendered, shown_name
-from electra_corrector.cli.report import Outcome
-from electra_corrector.engine.result import Correction, Edit
-
-DOCUMENT_FORMATS = ("json", "sarif", "rdjson")
-FINDING_FORMATS = ("github", *DOCUMENT_FORMATS)  # exit 1 when they report an edit, as --check
+from electra_corrector.document.findings import Finding, level, message
+from electra_corrector.document.outcome import Outcome
+from electra_corrector.document.outputs import DOCUMENT_FORMATS
+from electra_corrector.document.render import STDIN_NAME, Output, rendered, shown_name
+from electra_corrector.engine.result import Correction
 
 TOOL = "electra-correct"
 RULE = "wrong-character"
-JSON_VERSION = 1  # of the --format json document; tests/data/report.schema.json describes it
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-# An edit's level from its score (the generator's probability for the substitute): SARIF's names;
-# GitHub calls a note a notice, reviewdog calls levels ERROR, WARNING and INFO.
-LEVELS = ((0.9, "error"), (0.5, "warning"), (0.0, "note"))
 _RDJSON_SEVERITY = {"error": "ERROR", "warning": "WARNING", "note": "INFO"}
 _GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
-
-
-def level(score: float) -> str:
-    return next(name for floor, name in LEVELS if score >= floor)
-
-
-def message(edit: Edit) -> str:
-    return f"{edit.wrong} -> {edit.right}: likely a wrong character (score {edit.score:.2f})"
-
-
-class Finding(NamedTuple):
-    """One edit where it stands: its line, and the columns it starts at and ends before (ranges
-    are exclusive) in each unit, all counted from 1."""
-
-    line: int
-    edit: Edit
-    column: int  # characters
-    end_column: int
-    utf16: int  # UTF-16 code units
-    utf16_end: int
-    utf8: int  # UTF-8 bytes
-    utf8_end: int
-
-    @classmethod
-    def of(cls, correction: Correction, edit: Edit, line: int) -> Finding:
-        before, wrong = correction.source[: edit.offset], edit.wrong
-        utf16, utf8 = _utf16_length(before) + 1, len(before.encode("utf-8")) + 1
-        column = edit.offset + 1
-        return cls(
-            line,
-            edit,
-            column,
-            column + len(wrong),
-            utf16,
-            utf16 + _utf16_length(wrong),
-            utf8,
-            utf8 + len(wrong.encode("utf-8")),
-        )
-
-
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
+JSON_VERSION = 1  # of the --format json document; tests/data/report.schema.json describes it
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub workflow commands -------------------------------------------------------------------
 
 

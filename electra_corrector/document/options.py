@@ -1,24 +1,15 @@
-"""What the console scripts share: exit codes, the model options and the corrector they build,
-and one-line messages on stderr. Nothing here imports torch at start-up."""
+"""The options every front end takes (the model, its settings, the user's words, the syntax) and
+the Corrector they build. Nothing here imports torch at start-up."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from electra_corrector.cli.argtypes import int_at_least, probability
+from electra_corrector.document.argtypes import int_at_least, probability
 from electra_corrector.engine.precision import PRECISIONS
 from electra_corrector.markup.code import is_lexer
 from electra_corrector.markup.syntax import SYNTAXES
-
-OK, SOME_FAILED, USAGE_ERROR, INTERRUPTED = 0, 1, 2, 130
-
-
-def say(prog: str, message: str) -> None:
-    """`prog: message` on stderr, the one line a user error gets."""
-    if sys.stderr is not None:  # with no stderr, print would write to stdout instead
-        print(f"{prog}: {message}", file=sys.stderr)
 
 
 def syntax_name(name: str) -> str:
@@ -60,7 +51,9 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=probability,
         metavar="P",
-        help="flag a character when P(replaced) > P (default: the model's); 1 changes nothing",
+        help="look at a character when the discriminator's P(replaced) > P (default: the "
+        "model's); 1 changes nothing. Not the score shown beside an edit, which is the "
+        "generator's probability for the substitute",
     )
     model.add_argument(
         "--batch-size",
@@ -98,6 +91,20 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         help="decide on the models' evidence alone, without the shipped word list and "
         "character trigram model",
     )
+
+
+def settings_parser(prog: str) -> argparse.ArgumentParser:
+    """A parser of the options a settings file can hold, for front ends without a command line
+    of their own (the language server, the HTTP server): the file's keys are checked and
+    converted as the flags of electra-correct would be (settings.apply)."""
+    from electra_corrector.document import settings
+
+    parser = argparse.ArgumentParser(prog=prog, add_help=False)
+    add_model_options(parser)
+    add_syntax_option(parser)
+    parser.add_argument("--exclude", action="append", default=[])  # include is converted alike
+    settings.add_option(parser)
+    return parser
 
 
 def corrector_keywords(args: argparse.Namespace) -> dict:

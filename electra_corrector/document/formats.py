@@ -1,0 +1,88 @@
+"""Document formats: how a kind of document becomes the units to check, and comes back.
+
+A unit is one line of a text document: its text, the spans of it that are never edited, and
+the pieces of it the corrector reads alone. A format yields a document's units in order
+(`units`) and rebuilds the document from their corrections (`rebuilt`), everything but the
+edited characters as it was, byte for byte once encoded as the input was.
+
+The text formats are plain text, Markdown, reStructuredText and source code (any language
+Pygments knows): they differ in what they protect (markup/). Plain text, Markdown and rST are
+scanned a line at a time, so a stream's first line is answered before the second arrives;
+source code is lexed whole (`whole`), so its units come once every line is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
+
+from electra_corrector.engine.result import Correction
+from electra_corrector.markup import masking, syntax
+from electra_corrector.markup.masking import Range
+from electra_corrector.textio.files import LineReader, split_line_ending
+
+
+class Line(NamedTuple):
+    number: int  # from 1
+    body: str  # without its ending: the corrector sees only the sentence
+    ending: str  # "\n", "\r\n" or "" (a last line without one)
+    size: int = 0  # bytes it took in the input, for a progress bar
+
+
+class Unit(NamedTuple):
+    """A line as the corrector reads it."""
+
+    line: Line
+    protected: list[Range]  # spans of the body never edited
+    pieces: list[Range] | None  # corrected each alone (source code); None: the whole body
+
+    @property
+    def texts(self) -> list[str]:
+        """What the corrector reads of this unit, in order."""
+        return masking.texts_of(self.line.body, self.pieces)
+
+
+class TextFormat:
+    """A document of lines, scanned by the syntax `name` (markup/syntax.py)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.whole = syntax.whole_document(name)  # needs every line before the first unit
+
+    def units(self, lines: Iterable[Line]) -> Iterator[Unit]:
+        if self.whole:
+            lines = list(lines)
+            scan = syntax.scanner(self.name, [line.body for line in lines])
+        else:
+            scan = syntax.scanner(self.name)
+        for line in lines:
+            protected = scan(line.body)
+            pieces = masking.pieces(line.body, protected) if self.whole else None
+            yield Unit(line, protected, pieces)
+
+    def rebuilt(self, units: Sequence[Unit], corrections: Sequence[Correction]) -> str:
+        """The document with each unit's correction in its place."""
+        return "".join(c.text + u.line.ending for u, c in zip(units, corrections, strict=True))
+
+
+def format_for(name: str | None, choice: str = "auto") -> TextFormat:
+    """The format of the document `name` (a file name; None for an unnamed text or stdin):
+    `choice` (a syntax.SYNTAXES choice or a Pygments language), "auto" going by the name."""
+    return TextFormat(syntax.syntax_of(name, choice))
+
+
+def lines_read(reader: LineReader) -> Iterator[Line]:
+    """The lines `reader` decodes, with the bytes each took."""
+    before = 0
+    for text in reader:
+        body, ending = split_line_ending(text)
+        size, before = reader.bytes_read - before, reader.bytes_read
+        yield Line(reader.line_number, body, ending, size)
+
+
+def lines_of(text: str) -> list[Line]:
+    """A text's lines as a file of it is read: split after each "\\n"."""
+    texts = text.split("\n")
+    last = texts.pop()
+    lines = [Line(n, *split_line_ending(t + "\n")) for n, t in enumerate(texts, 1)]
+    return [*lines, Line(len(lines) + 1, last, "")] if last else lines
