@@ -39,6 +39,7 @@ def files_under(root):
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 
+@pytest.mark.slow
 def test_tree_round_trips_every_encoding_and_line_ending_at_threshold_1(cli, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     for name, encode in ENCODINGS.items():
@@ -174,6 +175,7 @@ def test_glob_selects_files_and_resume_skips_finished_ones(cli, tmp_path):
     assert stderr.strip() == "electra-correct: 1 files corrected, 0 failed, 1 skipped"
 
 
+@pytest.mark.slow
 def test_resume_redoes_outputs_of_changed_inputs_other_settings_or_unknown_runs(cli, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
@@ -205,6 +207,7 @@ def test_resume_redoes_outputs_of_changed_inputs_other_settings_or_unknown_runs(
     assert stderr.strip() == "electra-correct: 4 files corrected, 0 failed"
 
 
+@pytest.mark.slow
 def test_in_place_replaces_good_files_and_leaves_bad_ones(cli, tmp_path):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(BUSY, encoding="utf-8", newline="")

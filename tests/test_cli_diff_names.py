@@ -11,6 +11,8 @@ import pytest
 
 from tests.test_cli_process import COMMAND, ENV, TIMEOUT
 
+pytestmark = pytest.mark.slow  # subprocess CLI runs and patch
+
 TEXT = "第一行没有错。\n我跟我朋唷打算去法国玩儿。\n"
 FIXED = TEXT.replace("唷", "友")  # the one typo the hand-set model corrects
 NAMES = [

@@ -16,6 +16,7 @@ def run(*argv) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_big5_bytes_that_would_come_back_as_others_are_refused(tiny_model_dir, tmp_path):
     # Python's Big5 decodes A1FE and A2CC to characters it encodes as A241 and A451.
     path = tmp_path / "f.txt"
@@ -44,6 +45,7 @@ def test_only_text_encodings_are_accepted(tmp_path, option, name):
     assert path.read_bytes() == "a\n我门\n".encode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["utf-32", "utf-32-le", "utf-16"])
 def test_a_bom_never_overrides_the_named_encoding(tiny_model_dir, tmp_path, name):
     # A UTF-32-LE BOM starts with the UTF-16-LE one; named UTF-32-LE, the BOM is text (U+FEFF).

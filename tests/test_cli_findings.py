@@ -17,6 +17,8 @@ import pytest
 from electra_corrector.document.reports import _escape_data, _escape_property
 from tests.test_cli_workflows import CLEAN, FIX, TYPO, run
 
+pytestmark = pytest.mark.slow  # subprocess CLI runs of each report format
+
 DATA = Path(__file__).parent / "data"
 # A character outside the BMP before the typo: one code point, two UTF-16 units, four UTF-8 bytes.
 DIRTY = "第一行没有错。\n😀我跟我朋唷打算去法国玩儿。朋唷们好\n"

@@ -42,6 +42,7 @@ def _exit(child) -> tuple[int, str]:
     return child.exitstatus, child.before
 
 
+@pytest.mark.slow
 def test_accept_skip_all_and_quit_in_place(tmp_path):
     # GB18030 with CRLF: the accepted edit is written back in the file's own bytes.
     first = "我门一定要去。\r\n我跟我朋唷打算去法国玩儿。\r\n"
@@ -72,6 +73,7 @@ def test_accept_skip_all_and_quit_in_place(tmp_path):
     assert sorted(os.listdir(tmp_path)) == sorted(files)  # no temporary files left
 
 
+@pytest.mark.slow
 def test_a_tree_skip_rest_of_file_help_and_ctrl_c_as_quit(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()

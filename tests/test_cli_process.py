@@ -18,6 +18,8 @@ import pytest
 from electra_corrector.cli.main import main
 from electra_corrector.cli.pipeline import DoneLog
 
+pytestmark = pytest.mark.slow  # subprocess CLI runs
+
 _SCRIPT = Path(sys.executable).with_name("electra-correct")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "electra_corrector"]
 # One thread: faster and less noisy beside other jobs, and numerically identical across runs.

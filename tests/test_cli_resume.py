@@ -16,6 +16,8 @@ from electra_corrector.cli.pipeline import DoneLog
 from electra_corrector.models.testing import write_tiny_pair
 from tests.test_cli_process import COMMAND, ENV, TIMEOUT
 
+pytestmark = pytest.mark.slow  # subprocess CLI runs
+
 TEXT = "今天天汽很好，我们去公园散步。\n"
 
 

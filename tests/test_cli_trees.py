@@ -32,6 +32,7 @@ def unprivileged() -> list[str]:
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 
 
+@pytest.mark.slow
 def test_unreadable_folders_and_files_are_named_and_fail_the_run(tmp_path, eager_model_dir):
     src, out = tmp_path / "in", tmp_path / "out"
     (src / "locked").mkdir(parents=True)

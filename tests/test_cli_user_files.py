@@ -63,6 +63,7 @@ def test_a_deleted_working_folder_is_one_line(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_model_whose_typo_counts_have_a_bad_line_is_one_line(tiny_model_dir, tmp_path):
     model = Path(shutil.copytree(tiny_model_dir, tmp_path / "model"))
     counts = model / "typo_counts.tsv"

@@ -17,6 +17,8 @@ import pytest
 
 from tests.test_cli_process import COMMAND, ENV, TIMEOUT
 
+pytestmark = pytest.mark.slow  # subprocess CLI runs, pre-commit and patch
+
 TYPO, FIX = "唷", "友"
 DIRTY = "第一行没有错。\n我跟我朋唷打算去法国玩儿。朋唷们好\n"
 CLEAN = "今天天气很好，我们去公园散步。\n"

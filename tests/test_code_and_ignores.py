@@ -197,6 +197,7 @@ def repository(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_check_reports_only_typos_in_comments_strings_and_prose(typo_model_dir, repository):
     model = ("--model", typo_model_dir, "-q")
     status, report, err = run("--check", "--input-dir", "repo", *model, cwd=repository.parent)
@@ -208,6 +209,7 @@ def test_check_reports_only_typos_in_comments_strings_and_prose(typo_model_dir, 
     assert len(as_text) > len(_expected_report("repo")) + 10
 
 
+@pytest.mark.slow
 def test_in_place_edits_only_those_and_every_other_byte_stays(typo_model_dir, repository):
     files = sorted(REPOSITORY)
     argv = ("--in-place", *files, "--model", typo_model_dir, "-q")
@@ -217,6 +219,7 @@ def test_in_place_edits_only_those_and_every_other_byte_stays(typo_model_dir, re
         assert (repository / name).read_bytes() == _bytes(template, ending, encoding, "友"), name
 
 
+@pytest.mark.slow
 def test_stdin_takes_the_language_from_syntax_or_its_file_name(typo_model_dir, tmp_path):
     model = ("--model", typo_model_dir, "-q")
     source, fixed = _bytes(GO, "\n", "utf-8"), _bytes(GO, "\n", "utf-8", "友")

@@ -16,6 +16,8 @@ from electra_corrector.cluster import main as distributed_cli
 ray = pytest.importorskip("ray")
 pq = pytest.importorskip("pyarrow.parquet")
 
+pytestmark = pytest.mark.slow  # Ray
+
 LINES = [
     "我跟我朋唷打算去法国玩儿。",
     "",

@@ -23,6 +23,8 @@ import pytest
 
 from electra_corrector.cli.pipeline import DoneLog
 
+pytestmark = pytest.mark.slow  # seeded fuzzing of CLI runs
+
 SEED = 20240613
 
 SIMPLIFIED = (

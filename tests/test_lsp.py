@@ -25,6 +25,8 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+pytestmark = pytest.mark.slow  # starts the language server
+
 SERVER = [sys.executable, "-m", "electra_corrector.lsp"]
 CAPABILITIES = client_capabilities("visual-studio-code")  # offers no positionEncodings: UTF-16
 

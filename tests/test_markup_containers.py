@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def protected(document: str) -> set[int]:
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(block(), min_size=1, max_size=5), st.sampled_from(["\n", "\r\n", "\r"]))
 def test_code_is_protected_and_prose_after_it_is_checked(blocks, ending):

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from electra_corrector.base.charset import is_cjk
 from electra_corrector.engine.invariants import violation
 
+pytestmark = pytest.mark.slow  # hypothesis
+
 # Mostly Chinese, with every other kind of character mixed in.
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 MIXED = st.one_of(

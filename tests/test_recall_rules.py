@@ -92,6 +92,7 @@ def test_context_flags_only_add_positions_under_the_threshold(tiny_lm):
     assert tiny_lm.flag([span], [text], probs, 0.5, 1000.0) == []
 
 
+@pytest.mark.slow
 def test_lm_flag_finds_an_error_the_discriminator_missed(blind_discriminator_dir):
     assert Corrector(blind_discriminator_dir).correct(SENTENCE).edits == ()
     # 唷 -> 友 is a `listed` confusion in the shipped table: tried when every kind is

@@ -103,6 +103,7 @@ def test_corruption_swaps_one_cjk_char_for_a_confusable(tokenizer, corruptor):
         assert table.is_confusable(wrong, right)
 
 
+@pytest.mark.slow
 def test_corruption_prefers_common_wrong_characters(tokenizer):
     vocab = tokenizer.get_vocab()
     ids = np.array(tokenizer("的")["input_ids"])
@@ -160,6 +161,7 @@ def test_batches_depend_only_on_seed_and_step(tokenizer, corruptor):
     assert a.tokens <= 512 + a.inputs.shape[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("objective", ["vocab", "candidates"])
 def test_tiny_training_learns_saves_and_loads_back(tmp_path, tokenizer, corruptor, objective):
     import torch
@@ -286,6 +288,7 @@ def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monke
     assert not list(straight.checkpoint_path().parent.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_cli_trains_and_exports_a_loadable_model(tmp_path, monkeypatch):
     from electra_corrector.engine.options import CorrectorOptions
     from electra_corrector.training.splits import is_dev_sentence

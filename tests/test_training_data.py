@@ -179,6 +179,7 @@ def test_word_table_pairs_same_length_same_pinyin_words_only(tmp_path, tokenizer
     assert len(list((tmp_path / "cache").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_word_typos_keep_length_change_only_cjk_and_swap_whole_words(tokenizer, words):
     from electra_corrector.engine.confusion import default_table
     from electra_corrector.training.corruption import Corruptor
@@ -210,6 +211,7 @@ def test_word_typos_keep_length_change_only_cjk_and_swap_whole_words(tokenizer, 
 # -- the GPU recipe, run on CPU -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_gpu_recipe_trains_from_a_sample_and_scores_dev(tmp_path, shared, words):
     import subprocess
     import sys
