@@ -74,15 +74,44 @@ def check_text(
     corrector, text: str, name: str | None = None, choice: str = "auto", fmt=None
 ) -> Checked:
     """`text` as a document named `name` (or of the format `fmt`), corrected and its findings
-    placed; for one text at a time (a server, an editor): a file goes through units()."""
-    fmt: TextFormat = fmt or format_for(name, choice)
-    units = list(fmt.units(lines_of(text)))
-    corrections = corrected(corrector, units)
-    findings = [
-        f for u, c in zip(units, corrections, strict=True) for f in findings_of(c, u.line.number)
-    ]
-    starts, at = [], 0
-    for unit in units:
-        starts.append(at)
-        at += len(unit.line.body) + len(unit.line.ending)
-    return Checked(text, fmt.rebuilt(units, corrections), findings, starts)
+    placed; for one text at a time (an editor): a file goes through units()."""
+    return check_texts(corrector, [text], fmt or format_for(name, choice))[0]
+
+
+def check_texts(
+    corrector,
+    texts: Sequence[str],
+    fmt: TextFormat | None = None,
+    protected: Sequence[Sequence[masking.Range]] | None = None,
+) -> list[Checked]:
+    """Each of `texts` as a document of the format `fmt` (plain text when None), all their
+    units corrected in one correct_batch call (a server's batch of requests). `protected`, one
+    list per text, adds spans of the whole text (code points) never edited: an annotated
+    text's markup."""
+    fmt = fmt or format_for(None)
+    documents = []
+    for i, text in enumerate(texts):
+        units, starts, at = list(fmt.units(lines_of(text))), [], 0
+        for unit in units:
+            starts.append(at)
+            at += len(unit.line.body) + len(unit.line.ending)
+        if protected is not None and protected[i]:
+            units = [_protecting(u, s, protected[i]) for u, s in zip(units, starts, strict=True)]
+        documents.append((units, starts))
+    corrections = iter(corrected(corrector, [u for units, _ in documents for u in units]))
+    checked = []
+    for text, (units, starts) in zip(texts, documents, strict=True):
+        done = [next(corrections) for _ in units]
+        findings = [
+            f for u, c in zip(units, done, strict=True) for f in findings_of(c, u.line.number)
+        ]
+        checked.append(Checked(text, fmt.rebuilt(units, done), findings, starts))
+    return checked
+
+
+def _protecting(unit: Unit, start: int, spans: Sequence[masking.Range]) -> Unit:
+    """`unit` (its line at `start` in the text) with the parts of `spans` on its line added to
+    those never edited."""
+    end = start + len(unit.line.body)
+    mine = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    return unit._replace(protected=[*unit.protected, *mine]) if mine else unit
