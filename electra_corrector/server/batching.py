@@ -6,6 +6,7 @@ requests queued meanwhile wait for it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 import time
@@ -110,7 +111,7 @@ class Batcher:
             for job in mine:
                 part = None if error else results[at : at + len(job.items)]
                 at += len(job.items)
-                job.loop.call_soon_threadsafe(_settle, job.future, part, error)
+                _hand(job, part, error)
 
     def _fail_waiting(self) -> None:
         error = NotReady(self.error)
@@ -119,7 +120,13 @@ class Batcher:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            job.loop.call_soon_threadsafe(_settle, job.future, None, error)
+            _hand(job, None, error)
+
+
+def _hand(job: _Job, result, error: Exception | None) -> None:
+    # A closed loop has no one waiting (a client gone, a test's loop): the thread goes on.
+    with contextlib.suppress(RuntimeError):
+        job.loop.call_soon_threadsafe(_settle, job.future, result, error)
 
 
 def _settle(future: asyncio.Future, result, error: Exception | None) -> None:
