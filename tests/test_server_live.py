@@ -3,6 +3,7 @@ LanguageTool's own Python client works against it unmodified, annotated text is 
 in its text parts, and every answer's edits are what Corrector.correct_batch gives."""
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -127,3 +128,46 @@ def test_answers_equal_correct_batch_and_errors_keep_it_serving(server, correcto
     assert status == 400 and "language" in error["error"]
     status, again = post(f"{server}/v1/correct", {"texts": [SENTENCE]})
     assert (status, again) == (200, got[:1])
+
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+def test_the_web_page_in_headless_chromium(server, tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # Without the background-networking flags Chromium keeps dialling out of a closed network.
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(options, webdriver.ChromeService(CHROMEDRIVER))
+    try:
+        browser.get(server)
+        browser.find_element(By.ID, "source").send_keys(SENTENCE)
+        browser.find_element(By.ID, "check").click()
+        wait = WebDriverWait(browser, 30)
+        edit = wait.until(lambda b: b.find_element(By.ID, "edit-0"))
+        assert edit.find_element(By.TAG_NAME, "ins").text == "们"
+        result = browser.find_element(By.ID, "result")
+        assert result.get_property("value") == SENTENCE  # nothing applied until accepted
+        edit.find_element(By.CLASS_NAME, "accept").click()
+        assert result.get_property("value") == SENTENCE.replace("我门", "我们")
+    finally:
+        browser.quit()
