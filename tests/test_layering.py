@@ -11,8 +11,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "electra_corrector"
 LOWER = ("engine", "knowledge", "models")
-UPPER = ("cli", "cluster", "lsp", "textio", "markup", "document", "evaluation", "training")
-FRONT_ENDS = ("cli", "cluster", "lsp", "evaluation")
+UPPER = (
+    "cli",
+    "cluster",
+    "lsp",
+    "server",
+    "textio",
+    "markup",
+    "document",
+    "evaluation",
+    "training",
+)
+FRONT_ENDS = ("cli", "cluster", "lsp", "server", "evaluation")
 SUBPACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
 
 
