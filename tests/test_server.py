@@ -184,3 +184,34 @@ def test_a_model_that_fails_to_load_is_said():
 def test_bad_options_are_usage_errors(capsys):
     assert main(["--max-batch", "0"]) == 2
     assert "must be positive" in capsys.readouterr().err
+
+
+def test_requests_before_the_model_wait_for_it():
+    loaded = threading.Event()
+    batcher = Batcher(lambda: loaded.wait(5) and Stand(), handlers())
+    http = TestClient(create_app(batcher, Limits()))
+    assert http.get("/healthz").json()["status"] == "loading"
+    answers = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(http.post("/v1/correct", json={"texts": ["我门"]}))
+    )
+    waiting.start()
+    time.sleep(0.2)
+    assert not answers  # waiting, not failed
+    loaded.set()
+    waiting.join(5)
+    assert answers[0].json()[0]["text"] == "我们"
+    assert http.get("/healthz").json()["status"] == "ready"
+
+
+def test_cors_only_for_the_origin_given():
+    batcher = Batcher(Stand, handlers())
+    assert batcher.ready.wait(5)
+    preflight = {"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    closed = TestClient(create_app(batcher, Limits()))
+    assert (
+        "access-control-allow-origin" not in closed.options("/v2/check", headers=preflight).headers
+    )
+    open_ = TestClient(create_app(batcher, Limits(), "https://example.org"))
+    answer = open_.options("/v2/check", headers=preflight)
+    assert answer.headers["access-control-allow-origin"] == "https://example.org"
