@@ -3,6 +3,7 @@ batcher, and the app's limits and errors over a stand-in corrector (starlette's 
 
 import asyncio
 import json
+import sys
 import threading
 import time
 
@@ -215,3 +216,9 @@ def test_cors_only_for_the_origin_given():
     open_ = TestClient(create_app(batcher, Limits(), "https://example.org"))
     answer = open_.options("/v2/check", headers=preflight)
     assert answer.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_a_missing_extra_is_one_line(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import fails, as without the extra
+    assert main([]) == 2
+    assert "pip install 'electra-correct[server]'" in capsys.readouterr().err
