@@ -88,7 +88,7 @@ def create_app(batcher: Batcher, limits: Limits, cors_origin: str | None = None)
                 if not isinstance(given, dict):
                     raise Refused(400, "a JSON body must be an object")
                 return {**found, **{k: _param(k, v) for k, v in given.items()}}
-            return {**found, **dict(parse_qsl(text, keep_blank_values=True, strict_parsing=True))}
+            return {**found, **dict(parse_qsl(text, keep_blank_values=True))}
         except (UnicodeDecodeError, ValueError) as e:
             raise Refused(400, f"malformed body: {e}") from None
 
