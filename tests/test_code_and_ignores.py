@@ -25,8 +25,13 @@ def test_file_names_pick_a_lexer_for_code_and_leave_prose_formats_text():
         "markdown",
         "rst",
     ]
-    assert {syntax_of(n) for n in ("a.txt", "b.html", "c.tex", "d.unknown", None)} == {"text"}
-    assert syntax_of("b.html", "code") == "html"  # forced: the lexer is used after all
+    assert {syntax_of(n) for n in ("a.txt", "b.log", "d.unknown", None)} == {"text"}
+    # prose formats of their own (tests/test_documents.py), not their lexers' code mode
+    assert [syntax_of("b.html"), syntax_of("c.tex"), syntax_of("b.html", "code")] == [
+        "html",
+        "latex",
+        "html",
+    ]
     assert syntax_of("x.unknown", "code") == syntax_of(None, "code") == "code"  # guessed
     assert syntax_of("x.txt", "python") == "python"
 

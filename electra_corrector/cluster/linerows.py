@@ -148,6 +148,7 @@ def line_schema():
             ("protected", pa.list_(pa.list_(pa.int64()))),
             # Source code: the spans corrected, each alone (masking.pieces); null: all of it.
             ("pieces", pa.list_(pa.list_(pa.int64()))),
+            ("joined", pa.bool_()),  # the pieces read as one text (prose split by markup)
         ]
     )
 
@@ -198,6 +199,7 @@ def read_lines(batch, tree: MirrorTree, markup: str = "auto"):
                 "relative": [relative] + [None] * count,
                 "protected": [[], *([list(r) for r in u.protected] for u in units)],
                 "pieces": [None, *(_spans(u.pieces) for u in units)],
+                "joined": [False, *(u.joined for u in units)],
             },
             schema=line_schema(),
         )
@@ -214,13 +216,15 @@ def units(batch) -> list[Unit]:
     names = batch.column_names
     protected = batch["protected"].to_pylist() if "protected" in names else [[]] * len(sources)
     pieces = batch["pieces"].to_pylist() if "pieces" in names else [None] * len(sources)
+    joined = batch["joined"].to_pylist() if "joined" in names else [False] * len(sources)
     return [
         Unit(
             Line(0, body, ""),
             [tuple(r) for r in spans or ()],
             None if parts is None else [tuple(r) for r in parts],
+            bool(together),
         )
-        for body, spans, parts in zip(sources, protected, pieces, strict=True)
+        for body, spans, parts, together in zip(sources, protected, pieces, joined, strict=True)
     ]
 
 

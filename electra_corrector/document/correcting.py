@@ -27,11 +27,7 @@ def assembled(units: Iterable[Unit], corrections: Iterable[Correction]) -> list[
     """Each unit's correction from the corrections of texts_of(units), in order: none of its
     edits inside its protected spans, offsets in its line."""
     results = iter(corrections)
-    done = []
-    for unit in units:
-        parts = [next(results) for _ in unit.texts]
-        done.append(masking.reassembled(unit.line.body, unit.protected, unit.pieces, parts))
-    return done
+    return [unit.assembled([next(results) for _ in unit.texts]) for unit in units]
 
 
 def corrected(corrector, units: Sequence[Unit]) -> list[Correction]:
@@ -46,12 +42,10 @@ def proposed(corrector, units: Sequence[Unit]) -> list[tuple[Correction, list[Pr
     found = corrector.propose(texts)
     applied = iter(corrector.apply(t, f) for t, f in zip(texts, found, strict=True))
     proposals = iter(found)
-    done = []
-    for unit, correction in zip(units, assembled(units, applied), strict=True):
-        starts = [0] if unit.pieces is None else [start for start, _ in unit.pieces]
-        moved = [p._replace(offset=p.offset + s) for s in starts for p in next(proposals)]
-        done.append((correction, moved))
-    return done
+    return [
+        (correction, unit.placed([next(proposals) for _ in unit.texts]))
+        for unit, correction in zip(units, assembled(units, applied), strict=True)
+    ]
 
 
 class Checked(NamedTuple):

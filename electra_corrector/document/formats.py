@@ -5,8 +5,11 @@ the pieces of it the corrector reads alone. A format yields a document's units i
 (`units`) and rebuilds the document from their corrections (`rebuilt`), everything but the
 edited characters as it was, byte for byte once encoded as the input was.
 
-The text formats are plain text, Markdown, reStructuredText and source code (any language
-Pygments knows): they differ in what they protect (markup/). Plain text, Markdown and rST are
+The text formats are plain text, Markdown, reStructuredText, source code (any language
+Pygments knows), HTML, subtitles (SRT, WebVTT, ASS/SSA), LaTeX and Jupyter notebooks: they
+differ in what they protect (markup/). In source code each comment and string is read alone;
+in HTML, subtitles, LaTeX and notebooks a line's prose is read as one text with its markup
+left out, so that a word split by a tag is still seen whole. Plain text, Markdown and rST are
 scanned a line at a time, so a stream's first line is answered before the second arrives;
 source code is lexed whole (`whole`), so its units come once every line is read.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from electra_corrector.engine.result import Correction
+from electra_corrector.engine.result import Correction, Proposal
 from electra_corrector.markup import masking, syntax
 from electra_corrector.markup.masking import Range
 from electra_corrector.textio.files import LineReader, split_line_ending
@@ -35,11 +38,34 @@ class Unit(NamedTuple):
     line: Line
     protected: list[Range]  # spans of the body never edited
     pieces: list[Range] | None  # corrected each alone (source code); None: the whole body
+    joined: bool = False  # the pieces are read as one text (prose split by markup)
 
     @property
     def texts(self) -> list[str]:
         """What the corrector reads of this unit, in order."""
-        return masking.texts_of(self.line.body, self.pieces)
+        return masking.texts_of(self.line.body, self.pieces, self.joined)
+
+    def assembled(self, corrections: list[Correction]) -> Correction:
+        """The unit's correction from those of its texts: offsets in its line, none of its
+        edits inside its protected spans."""
+        body = self.line.body
+        if self.joined:
+            return (
+                masking.unjoined(body, self.pieces, corrections[0])
+                if corrections
+                else (Correction(body, body, ()))
+            )
+        return masking.reassembled(body, self.protected, self.pieces, corrections)
+
+    def placed(self, found: list[list[Proposal]]) -> list[Proposal]:
+        """The proposals for each of its texts, at their offsets in its line."""
+        if self.joined:
+            place = masking.joined_offset
+            return [p._replace(offset=place(self.pieces, p.offset)) for ps in found for p in ps]
+        starts = [0] if self.pieces is None else [start for start, _ in self.pieces]
+        return [
+            p._replace(offset=p.offset + s) for s, ps in zip(starts, found, strict=True) for p in ps
+        ]
 
 
 class TextFormat:
@@ -48,6 +74,7 @@ class TextFormat:
     def __init__(self, name: str):
         self.name = name
         self.whole = syntax.whole_document(name)  # needs every line before the first unit
+        self.joined = syntax.joined(name)
 
     def units(self, lines: Iterable[Line]) -> Iterator[Unit]:
         if self.whole:
@@ -58,7 +85,7 @@ class TextFormat:
         for line in lines:
             protected = scan(line.body)
             pieces = masking.pieces(line.body, protected) if self.whole else None
-            yield Unit(line, protected, pieces)
+            yield Unit(line, protected, pieces, self.joined)
 
     def rebuilt(self, units: Sequence[Unit], corrections: Sequence[Correction]) -> str:
         """The document with each unit's correction in its place."""

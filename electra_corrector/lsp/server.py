@@ -41,7 +41,15 @@ SOURCE = "electra-correct"  # the diagnostics' source, which code actions look f
 PROTECT_COMMAND = "electra-correct.protect"
 CHANGE_DELAY = 0.3  # seconds of quiet after a change before it is checked (typing goes on)
 # The editor's language ids that name a syntax the masking knows; others go by file extension.
-LANGUAGES = {"markdown": "markdown", "mdx": "markdown", "restructuredtext": "rst", "rst": "rst"}
+LANGUAGES = {
+    "markdown": "markdown",
+    "mdx": "markdown",
+    "restructuredtext": "rst",
+    "rst": "rst",
+    "html": "html",
+    "latex": "latex",
+    "tex": "latex",
+}
 
 
 class CorrectServer(LanguageServer):

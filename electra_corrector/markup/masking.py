@@ -32,10 +32,29 @@ def pieces(line: str, spans: Iterable[Range]) -> list[Range]:
     return found
 
 
-def texts_of(line: str, parts: Sequence[Range] | None) -> list[str]:
-    """What the corrector reads of a line: all of it (`parts` None), or, in source code, each
-    of its `pieces` alone."""
-    return [line] if parts is None else [line[a:b] for a, b in parts]
+def texts_of(line: str, parts: Sequence[Range] | None, joined: bool = False) -> list[str]:
+    """What the corrector reads of a line: all of it (`parts` None); in source code, each of
+    its `pieces` alone; `joined` (prose split by markup), its pieces as one text."""
+    if parts is None:
+        return [line]
+    if joined:
+        return ["".join(line[a:b] for a, b in parts)] if parts else []
+    return [line[a:b] for a, b in parts]
+
+
+def unjoined(line: str, parts: Sequence[Range], correction: Correction) -> Correction:
+    """`line` with the edits of its joined pieces' correction, at their offsets in `line`."""
+    edits = [e._replace(offset=joined_offset(parts, e.offset)) for e in correction.edits]
+    return Correction.applied(line, edits)
+
+
+def joined_offset(parts: Sequence[Range], offset: int) -> int:
+    """Where the character at `offset` of the joined pieces `parts` lies in their line."""
+    for a, b in parts:
+        if offset < b - a:
+            return a + offset
+        offset -= b - a
+    raise ValueError("an offset beyond the joined pieces")
 
 
 def reassembled(

@@ -20,12 +20,30 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.engine.protect import RunPattern, address_ranges
-from electra_corrector.markup import code, ignores
+from electra_corrector.markup import code, html, ignores, latex, notebook, subtitles
 from electra_corrector.markup.masking import Range
+from electra_corrector.markup.spans import answering
 
-SYNTAXES = ("auto", "text", "markdown", "rst", code.CODE)  # or the name of a Pygments lexer
+# Documents whose prose is found over the whole file (each a module of markup/), their units
+# read as one text each, markup left out (document/formats.py).
+_DOCUMENTS = {
+    html.NAME: html.protected_lines,
+    **{name: scan for name, scan in subtitles.SCANNERS.items()},
+    "latex": latex.protected_lines,
+    "ipynb": notebook.protected_lines,
+}
+SYNTAXES = ("auto", "text", "markdown", "rst", *_DOCUMENTS, code.CODE)  # or a Pygments lexer
 _OWN = ("text", "markdown", "rst")
-_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".rst": "rst"}
+_EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".rst": "rst",
+    **dict.fromkeys(html.EXTENSIONS, html.NAME),
+    **subtitles.EXTENSIONS,
+    **dict.fromkeys(latex.EXTENSIONS, "latex"),
+    **dict.fromkeys(notebook.EXTENSIONS, "ipynb"),
+}
 
 Scanner = Callable[[str], list[Range]]  # a line without its ending -> its protected spans
 
@@ -47,9 +65,17 @@ def whole_document(syntax: str) -> bool:
     return syntax not in _OWN
 
 
+def joined(syntax: str) -> bool:
+    """Whether a line's prose is read as one text, its markup left out (HTML, subtitles,
+    LaTeX, notebooks: a word may be split by a tag), rather than each piece alone (code)."""
+    return syntax in _DOCUMENTS
+
+
 def scanner(syntax: str, lines: list[str] | None = None) -> Scanner:
     """A fresh scanner for one document; for source code (whole_document), `lines` are all of
     its lines without their endings, to be scanned again one by one in order."""
+    if syntax in _DOCUMENTS:
+        return ignores.ignoring(answering(_DOCUMENTS[syntax](lines or [])))
     if whole_document(syntax):
         return code.CodeScanner(lines or [], syntax).line
     if syntax == "markdown":
