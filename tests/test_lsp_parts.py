@@ -107,3 +107,27 @@ def test_a_diagnostic_counts_the_negotiated_code_units(encoding, column):
         column,
         column + (3 if encoding == "utf-8" else 1),
     )
+
+
+def test_a_term_is_never_written_outside_the_workspace(tmp_path):
+    outside, workspace = tmp_path / "outside", tmp_path / "workspace"
+    outside.mkdir()
+    workspace.mkdir()
+    target = outside / "settings.toml"
+    target.write_text('protect = ["张三丰"]\n', encoding="utf-8")
+    link = workspace / ".electra-correct.toml"
+    link.symlink_to(target)
+    with pytest.raises(ProtectError, match="outside the workspace"):
+        add_term(link, workspace, "肝部")
+    # a settings file above the workspace (discovery looks upwards), and a terms file outside
+    above = tmp_path / "pyproject.toml"
+    above.write_text('[tool.electra-correct]\nprotect = ["张三丰"]\n', encoding="utf-8")
+    with pytest.raises(ProtectError, match="outside the workspace"):
+        add_term(above, workspace, "肝部")
+    own = workspace / "settings.toml"
+    own.write_text('protect = "../outside/terms.txt"\n', encoding="utf-8")
+    with pytest.raises(ProtectError, match="outside the workspace"):
+        add_term(own, workspace, "肝部")
+    assert target.read_text(encoding="utf-8") == 'protect = ["张三丰"]\n'
+    assert above.read_text(encoding="utf-8").count("肝部") == 0
+    assert not (outside / "terms.txt").exists()

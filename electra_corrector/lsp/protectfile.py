@@ -2,6 +2,9 @@
 `.electra-correct.toml` or `[tool.electra-correct]` of pyproject.toml, or to the file of terms
 that `protect` names; a new `.electra-correct.toml` when the project has no settings file.
 
+Nothing is written outside the workspace: a settings file found above its root, a link that
+leads out of it, or a `protect` file named outside it is refused (ProtectError).
+
 The TOML is edited as text, so that the user's comments and layout stay as they were; the edit
 is parsed before it is written, and one that does not read as the old list plus the term is not
 written at all.
@@ -10,6 +13,7 @@ written at all.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -37,11 +41,12 @@ def add_term(found: Path | None, root: Path, term: str) -> Path:
     none, and root/.electra-correct.toml is made); returns the file that holds the term."""
     if found is None:
         found = root / repo_settings.OWN_FILE
-        _write(found, f"protect = [{_quoted(term)}]\n")
+        _write(found, f"protect = [{_quoted(term)}]\n", root)
         return found
+    _inside(found, root)
     protect = (repo_settings.read(found) or {}).get("protect")
     if isinstance(protect, str):  # a file of terms, one a line
-        return _add_line(found.parent / protect, term)
+        return _add_line(found.parent / protect, term, root)
     protect = list(protect or [])
     if term in protect:
         return found
@@ -54,15 +59,16 @@ def add_term(found: Path | None, root: Path, term: str) -> Path:
     table = data.get("tool", {}).get("electra-correct", {}) if in_pyproject else data
     if table.get("protect") != [*protect, term]:
         raise ProtectError(f"{found}: cannot add {term!r} to its protect list; add it by hand")
-    _write(found, edited)
+    _write(found, edited, root)
     return found
 
 
-def _add_line(path: Path, term: str) -> Path:
+def _add_line(path: Path, term: str, root: Path) -> Path:
+    _inside(path, root)
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     if term not in (line.strip() for line in text.splitlines()):
         separator = "" if not text or text.endswith("\n") else "\n"
-        _write(path, f"{text}{separator}{term}\n")
+        _write(path, f"{text}{separator}{term}\n", root)
     return path
 
 
@@ -136,7 +142,17 @@ def _quoted(term: str) -> str:
     return json.dumps(term, ensure_ascii=False)
 
 
-def _write(path: Path, text: str) -> None:
+def _inside(path: Path, root: Path) -> None:
+    """ProtectError unless `path`, links followed, lies inside the workspace `root`."""
+    real, workspace = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    if real != workspace and workspace not in real.parents:
+        raise ProtectError(
+            f"{path}: outside the workspace {root} (as {real}); add the term there by hand"
+        )
+
+
+def _write(path: Path, text: str, root: Path) -> None:
+    _inside(path, root)  # checked again just before writing: the file may have become a link
     try:
         with AtomicFile(path) as sink:
             sink.stream.write(text.encode("utf-8"))

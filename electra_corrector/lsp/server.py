@@ -289,7 +289,7 @@ class CorrectServer(LanguageServer):
 
     async def protect(self, term) -> None:
         """Adds `term` to the project's protect list, then re-reads the settings."""
-        if not isinstance(term, str) or not term.strip() or "\n" in term:
+        if not isinstance(term, str) or not term.strip() or not term.isprintable():
             self.say(f"{term!r} cannot be a protected term")
             return
         try:
