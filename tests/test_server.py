@@ -183,8 +183,9 @@ def test_a_model_that_fails_to_load_is_said():
 
 
 def test_bad_options_are_usage_errors(capsys):
-    assert main(["--max-batch", "0"]) == 2
-    assert "must be positive" in capsys.readouterr().err
+    for bad in (["--max-batch", "0"], ["--threads", "0"], ["--timeout", "-1"]):
+        assert main(bad) == 2
+        assert "must be positive" in capsys.readouterr().err
 
 
 def test_requests_before_the_model_wait_for_it():

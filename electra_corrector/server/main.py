@@ -38,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-queue", type=int, default=4096, help="texts waiting at most (then 503)")
     p.add_argument("--max-body", type=int, default=1 << 20, help="bytes of a request (then 413)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take")
+    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for torch (default: all)")
     p.add_argument("--cors-origin", metavar="ORIGIN", help="allow browser calls from ORIGIN")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
@@ -57,8 +58,10 @@ def model_settings(config: Path | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.max_batch < 1 or args.max_queue < 1 or args.max_body < 1 or args.timeout <= 0:
-        say(PROG, "--max-batch, --max-queue, --max-body and --timeout must be positive")
+    numbers = (args.max_batch, args.max_queue, args.max_body, args.timeout)
+    numbers += (args.threads,) if args.threads is not None else ()
+    if min(numbers) <= 0:
+        say(PROG, "--max-batch, --max-queue, --max-body, --timeout and --threads must be positive")
         return USAGE_ERROR
     try:
         import uvicorn
@@ -73,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     except repo_settings.RepoSettingsError as e:
         say(PROG, str(e))
         return USAGE_ERROR
+    if args.threads:
+        options.threads = args.threads
     # The model loads on the batcher's thread while the server already answers /healthz.
     batcher = Batcher(
         lambda: load_corrector(options),

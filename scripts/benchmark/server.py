@@ -20,7 +20,6 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 SENTENCES = [
     "他说这件事很重要，我门一定要在试一次。",
@@ -53,10 +52,8 @@ def call(url: str, text: str) -> tuple[float, dict]:
 def started(max_batch: int, threads: int | None, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [sys.executable, "-m", "electra_corrector.server", "--port", str(port)]
-    command += ["--max-batch", str(max_batch)]
+    command += ["--max-batch", str(max_batch), *(["--threads", str(threads)] if threads else [])]
     folder = tempfile.mkdtemp()  # no settings file: the defaults
-    if threads:
-        Path(folder, ".electra-correct.toml").write_text(f"threads = {threads}\n")
     process = subprocess.Popen(command, cwd=folder, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + READY_S
@@ -71,7 +68,8 @@ def started(max_batch: int, threads: int | None, log) -> tuple[subprocess.Popen,
             break
         time.sleep(0.1)
     process.kill()
-    raise SystemExit(f"the server (--max-batch {max_batch}) did not get ready")
+    log.seek(0)
+    raise SystemExit(f"the server (--max-batch {max_batch}) did not get ready:\n{log.read()}")
 
 
 def measured(url: str, requests: int, clients: int, expected: dict[str, dict]) -> dict:
