@@ -88,3 +88,17 @@ def _unfreeze_the_heap():
     process, each test's main() would pile its models onto the permanent generation."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture
+def correct(capsysbinary, typo_model_dir):
+    """main(argv) in this process with the hand-set model that fixes every 唷 it is shown:
+    (status, stdout bytes, stderr text)."""
+    from electra_corrector.cli.main import main
+
+    def run(*argv):
+        status = main([*map(str, argv), "--model", str(typo_model_dir), "-q"])
+        out, err = capsysbinary.readouterr()
+        return status, out, err.decode()
+
+    return run

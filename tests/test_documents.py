@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from electra_corrector.cli.main import main
 from electra_corrector.markup.syntax import syntax_of
 
 FIXED, KEPT = "①", "②"
@@ -98,18 +97,6 @@ DOCUMENTS = {
 
 def _bytes(template: str, fixed: str = "唷") -> bytes:
     return template.replace(FIXED, fixed).replace(KEPT, "唷").encode("utf-8")
-
-
-@pytest.fixture
-def correct(capsysbinary, typo_model_dir):
-    """main(argv) in this process with the hand-set model: (status, stdout, stderr)."""
-
-    def run(*argv):
-        status = main([*map(str, argv), "--model", str(typo_model_dir), "-q"])
-        out, err = capsysbinary.readouterr()
-        return status, out, err.decode()
-
-    return run
 
 
 @pytest.fixture

@@ -411,7 +411,9 @@ def _execute(
         if end is not None:
             end(pipeline.shared, outcome)
         return outcome
-    # One output for all inputs: it appears only if every input could be read.
+    # One output for all inputs: corrected text appears only if every input could be read; a
+    # report document always, complete, with the inputs that failed recorded in it (never an
+    # older report left in its place looking current).
     sink = open_output(args.output)
     try:
         pipeline.shared = sink.stream
@@ -421,7 +423,7 @@ def _execute(
     except BaseException:
         sink.discard()
         raise
-    if outcome.failed:
+    if outcome.failed and end is None:
         sink.discard()
     else:
         sink.commit()

@@ -42,6 +42,8 @@ def mark_changes(correction: Correction, color: bool = False) -> str:
 def report_lines(correction: Correction, number: int, file: str | None, color=False) -> str:
     """`path:line:col: 门 -> 们 (0.99)` per edit, the column counted in characters from 1."""
     where = STDIN_NAME if file is None else file
+    if not where.isprintable():  # a newline in a name would split one finding over two lines
+        where = json.dumps(where, ensure_ascii=False)
     lines = []
     for edit in correction.edits:
         wrong, right = _painted(edit, color)
