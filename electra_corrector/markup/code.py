@@ -16,6 +16,7 @@ from itertools import islice
 from electra_corrector.base.charset import is_cjk
 from electra_corrector.markup import ignores
 from electra_corrector.markup.masking import Range
+from electra_corrector.markup.spans import complement
 
 CODE = "code"  # the syntax that guesses the language from the text when no file name tells it
 MIN_CJK = 3
@@ -79,7 +80,7 @@ def _protected_lines(bodies: list[str], lexer_name: str) -> list[list[Range]]:
     for body, spans, found in zip(bodies, free_by_line, comments_by_line, strict=True):
         directives = [d for comment in found for d in ignores.in_comment(comment)]
         ignored = state.ignored(directives)
-        result.append([(0, len(body))] if ignored else _complement(spans, len(body)))
+        result.append([(0, len(body))] if ignored else complement(spans, len(body)))
     return result
 
 
@@ -92,17 +93,6 @@ def _by_line(start: int, end: int, starts: list[int], bodies: list[str]):
         if a < b:
             yield row, a, b
         row += 1
-
-
-def _complement(spans: list[Range], length: int) -> list[Range]:
-    protected, last = [], 0
-    for a, b in sorted(spans):
-        if a > last:
-            protected.append((last, a))
-        last = max(last, b)
-    if last < length:
-        protected.append((last, length))
-    return protected
 
 
 def _lexer(document: str, lexer_name: str):
