@@ -49,12 +49,8 @@ class Unit(NamedTuple):
         """The unit's correction from those of its texts: offsets in its line, none of its
         edits inside its protected spans."""
         body = self.line.body
-        if self.joined:
-            return (
-                masking.unjoined(body, self.pieces, corrections[0])
-                if corrections
-                else (Correction(body, body, ()))
-            )
+        if self.joined and corrections:  # without pieces there is no text, as in code
+            return masking.unjoined(body, self.pieces, corrections[0])
         return masking.reassembled(body, self.protected, self.pieces, corrections)
 
     def placed(self, found: list[list[Proposal]]) -> list[Proposal]:

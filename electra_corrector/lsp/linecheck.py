@@ -71,8 +71,7 @@ class LineChecker:
         returns nothing)."""
         found = []
         for unit in filter(_open, units):
-            parts = [self._cache[text] for text in unit.texts]
-            (correction,) = correcting.assembled([unit], parts)
+            correction = unit.assembled([self._cache[text] for text in unit.texts])
             if correction.edits and self._protected:
                 terms = self._protected.positions(unit.line.body)
                 correction = masking.outside(correction, [(p, p + 1) for p in terms])

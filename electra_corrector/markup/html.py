@@ -26,11 +26,8 @@ class _Prose(HTMLParser):
     def __init__(self, document: str):
         super().__init__(convert_charrefs=False)  # references reach handlers on their own
         self.document = document
-        starts, position = [0], 0
-        for line in document.splitlines(keepends=True):
-            position += len(line)
-            starts.append(position)
-        self._starts = starts
+        # getpos() counts lines at "\n" only (not at the other breaks splitlines knows)
+        self._starts = [0, *(m.end() for m in re.finditer("\n", document))]
         self.free: list[Range] = []
         self._verbatim = 0  # how many elements whose content is code are open
 

@@ -28,7 +28,7 @@ from electra_corrector.markup.spans import answering
 # read as one text each, markup left out (document/formats.py).
 _DOCUMENTS = {
     html.NAME: html.protected_lines,
-    **{name: scan for name, scan in subtitles.SCANNERS.items()},
+    **subtitles.SCANNERS,
     "latex": latex.protected_lines,
     "ipynb": notebook.protected_lines,
 }
