@@ -75,7 +75,7 @@ def test_check_texts_protects_spans_and_equals_check_text():
 
 def test_requests_arriving_together_share_one_batch():
     stand = Stand(delay=0.05)
-    batcher = Batcher(lambda: stand, handlers(), max_batch=64, wait=0.05)
+    batcher = Batcher(lambda: stand, handlers(), max_batch=64, wait=0.05, quiet=0.05)
     assert batcher.ready.wait(5)
 
     async def many():
@@ -84,6 +84,19 @@ def test_requests_arriving_together_share_one_batch():
     results = asyncio.run(many())
     assert [r[0].text for r in results] == [f"我们{i}" for i in range(8)]
     assert len(stand.batches) == 1 and len(stand.batches[0]) == 8
+
+
+def test_a_lone_request_is_not_held_for_the_whole_wait():
+    # The batch closes once no one joins for `quiet` seconds, long before `wait` is up.
+    stand = Stand()
+    batcher = Batcher(lambda: stand, handlers(), max_batch=64, wait=60, quiet=0.001)
+    assert batcher.ready.wait(5)
+
+    async def alone():
+        return await asyncio.wait_for(batcher.submit("correct", ["我门"]), timeout=20)
+
+    assert asyncio.run(alone())[0].text == "我们"
+    assert [len(b) for b in stand.batches] == [1]
 
 
 def test_no_batching_with_max_batch_1():

@@ -32,7 +32,8 @@ class _Job(NamedTuple):
 class Batcher:
     """`load()` on the model thread, once, gives the model; `handlers[kind](model, items)` is a
     list of one result per item. A batch is what arrives within `wait` seconds of its first
-    job, up to `max_batch` items (a job is never split); `max_queue` items may wait."""
+    job, closed early when none has joined for `quiet` seconds, up to `max_batch` items (a job
+    is never split); `max_queue` items may wait."""
 
     def __init__(
         self,
@@ -41,8 +42,10 @@ class Batcher:
         max_batch: int = 64,
         wait: float = 0.005,
         max_queue: int = 4096,
+        quiet: float = 0.001,
     ):
         self._handlers, self._max_batch, self._wait = handlers, max_batch, wait
+        self._quiet = quiet
         self._max_queue, self._waiting = max_queue, 0
         self._lock = threading.Lock()
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
@@ -85,7 +88,9 @@ class Batcher:
         jobs = [self._jobs.get()]
         size, deadline = len(jobs[0].items), time.monotonic() + self._wait
         while size < self._max_batch:
-            left = deadline - time.monotonic()
+            # Closed once no one has joined for a moment: clients that arrive together come
+            # within it, and waiting out the whole `wait` would only idle the model.
+            left = min(deadline - time.monotonic(), self._quiet)
             try:
                 job = self._jobs.get(timeout=left) if left > 0 else self._jobs.get_nowait()
             except queue.Empty:
