@@ -3,12 +3,14 @@ edited; identifiers, keywords and everything else are protected. Pygments' lexer
 
 A lexer needs the whole file, so the scanner lexes the document's lines up front and then answers
 for one line after another as the other scanners do. A string or comment with fewer than MIN_CJK
-Chinese characters (a table entry '丰', a label) gives too little context to judge and is left
-alone. Whatever the lexer does not account for exactly leaves the whole file protected.
+Chinese characters (a label) gives too little context to judge and is left alone, and so is a
+string the program uses as a name (names.py: keys, patterns, SQL, paths, tables). Whatever the
+lexer does not account for exactly leaves the whole file protected.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import cache
 from itertools import islice
@@ -16,6 +18,7 @@ from itertools import islice
 from electra_corrector.base.charset import is_cjk
 from electra_corrector.markup import ignores
 from electra_corrector.markup.masking import Range
+from electra_corrector.markup.names import names
 from electra_corrector.markup.spans import complement
 
 CODE = "code"  # the syntax that guesses the language from the text when no file name tells it
@@ -157,15 +160,31 @@ def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
         return [], []
     kinds = _kinds()
     extra = kinds.extra.get(lexer.name, ())
+    never = names(tokens, lexer.name)
     checkable = [
-        (position, position + len(value))
-        for position, kind, value in tokens
-        if (kinds.prose(kind) or any(kind in e for e in extra)) and _enough(value)
+        span
+        for i, (position, kind, value) in enumerate(tokens)
+        if i not in never
+        and (kinds.prose(kind) or any(kind in e for e in extra))
+        and _enough(value)
+        for span in _outside_fields(position, value, kind in kinds.string)
     ]
     if lexer.name in ("JSX", "TSX"):
         checkable += [(a, b) for a, b in _jsx_text(tokens) if _enough(document[a:b])]
     comments = [(p, p + len(value)) for p, kind, value in tokens if kind in kinds.comment]
     return checkable, comments
+
+
+# Placeholders inside a string ({name}, ${name}, %(name)s) that no lexer token marks, as in C#'s
+# $"...{x}..." literals: the program fills them by name.
+_FIELD = re.compile(r"\$?\{[^{}\n]*\}|%\([^)\n]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
+def _outside_fields(position: int, value: str, string: bool) -> list[Range]:
+    if not string or ("{" not in value and "%(" not in value):
+        return [(position, position + len(value))]
+    fields = [(m.start(), m.end()) for m in _FIELD.finditer(value)]
+    return [(position + a, position + b) for a, b in complement(fields, len(value))]
 
 
 def _enough(text: str) -> bool:
