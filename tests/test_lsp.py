@@ -310,3 +310,41 @@ async def test_utf32_when_offered_and_shutdown_and_exit_while_the_model_loads():
         assert client._server.returncode == 0
     finally:
         await client.stop()
+
+
+def _framed(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_a_body_that_is_no_json_gets_the_parse_error_reply_and_the_server_goes_on(tmp_path):
+    import json
+    import subprocess
+
+    messages = [
+        b"{not json",
+        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "shutdown", "params": None}).encode(),
+        json.dumps({"jsonrpc": "2.0", "method": "exit", "params": None}).encode(),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "electra_corrector.lsp"],
+        input=b"".join(map(_framed, messages)),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    replies = [json.loads(part.split(b"\r\n\r\n", 1)[1]) for part in _split(done.stdout)]
+    assert replies[0]["error"]["code"] == -32700  # JSON-RPC's "Parse error"
+    assert replies[0]["id"] is None and "Parse error" in replies[0]["error"]["message"]
+    assert replies[1] == {"id": 1, "jsonrpc": "2.0", "result": None}  # it went on serving
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    assert done.returncode == 0  # exit after shutdown
+
+
+def _split(stream: bytes) -> list[bytes]:
+    parts, rest = [], stream
+    while rest:
+        header, _, after = rest.partition(b"\r\n\r\n")
+        length = int(header.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        parts.append(header + b"\r\n\r\n" + after[:length])
+        rest = after[length:]
+    return parts

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import time
 from pathlib import Path
 
@@ -68,6 +70,14 @@ class CorrectServer(LanguageServer):
         self._loading: set[tuple] = set()  # keys of the Correctors being built
         self.published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
         self.shut_down = False
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # A body that is no JSON gets JSON-RPC's own answer, with no id since none could be read.
+        if isinstance(error, json.JSONDecodeError):
+            error = {"code": types.ErrorCodes.ParseError.value, "message": f"Parse error: {error}"}
+            self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": error})
+            return
+        super().report_server_error(error, source)
         self._debouncing: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()  # referenced until done (asyncio keeps weak ones)
 
@@ -434,6 +444,13 @@ def build() -> CorrectServer:
 def serve() -> int:
     """Serves over stdin and stdout until `exit`; LSP's exit status (0 after `shutdown`)."""
     server = build()
+    # pygls logs a traceback for a body that is no JSON; the client has its answer instead.
+    for name in ("pygls.io_", "pygls.server"):
+        logging.getLogger(name).addFilter(_not_a_parse_error)
     with contextlib.suppress(KeyboardInterrupt):
         server.start_io()
     return 0 if server.shut_down else 1
+
+
+def _not_a_parse_error(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], json.JSONDecodeError))
