@@ -87,7 +87,7 @@ def test_a_tree_skip_rest_of_file_help_and_ctrl_c_as_quit(tmp_path):
     child.expect_exact(PROMPT)  # an empty answer asks again
     child.sendintr()
     status, rest = _exit(child)
-    assert status == 0 and "quit: 1 files written, 1 left as they were" in rest
+    assert status == 130 and "quit: 1 files written, 1 left as they were" in rest
     assert (out / "x.txt").read_text(encoding="utf-8") == x
     assert sorted(p.name for p in out.iterdir()) == [".electra-correct-done.jsonl", "x.txt"]
 

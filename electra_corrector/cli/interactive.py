@@ -56,7 +56,11 @@ def quit_summary(outcome, total: int, output) -> str:
 
 
 class Quit(Exception):
-    """The user quit (q, Ctrl-C or end of input at the prompt)."""
+    """The user quit (q, Ctrl-C or end of input at the prompt); `interrupted` for Ctrl-C."""
+
+    def __init__(self, interrupted: bool = False):
+        super().__init__()
+        self.interrupted = interrupted
 
 
 class Terminal:
@@ -85,7 +89,7 @@ class Terminal:
             if type(e) is not KeyboardInterrupt:  # SIGTERM or SIGHUP: they stop the run as ever
                 raise
             self.say("\n")
-            raise Quit from None
+            raise Quit(interrupted=True) from None
         if not line:
             self.say("\n")
             raise Quit

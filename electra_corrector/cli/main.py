@@ -350,8 +350,10 @@ def _run(args: argparse.Namespace) -> int:
     pipeline.outcome.failed += left_out
     try:
         outcome = _execute(args, pipeline, jobs, findings.write if findings else None)
-    except interactive.Quit:
+    except interactive.Quit as quit:
         _say(interactive.quit_summary(pipeline.outcome, len(jobs), args.output))
+        if quit.interrupted:  # Ctrl-C says "interrupted" as it does everywhere else
+            return INTERRUPTED
         return SOME_FAILED if pipeline.outcome.failed else OK
     finally:
         if progress is not None:
