@@ -26,6 +26,17 @@ STAGES = (
     "accepted",
 )
 EXAMPLES_KEPT = 3
+# Confusions every writer makes, reported by name; the most frequent others of the data too.
+COMMON_PAIRS = ("在/再", "地/得/的", "作/做", "以/已", "哪/那")
+FREQUENT_SHOWN = 10
+
+
+def pair_of(wrong: str, right: str) -> str:
+    """The confusion a gold edit belongs to: a named group, or the two characters in order."""
+    for group in COMMON_PAIRS:
+        if wrong in group and right in group:
+            return group
+    return "/".join(sorted((wrong, right)))
 
 
 @dataclass
@@ -35,6 +46,7 @@ class Funnel:
     examples: dict[str, list[tuple[str, int, str, str]]] = field(
         default_factory=lambda: {stage: [] for stage in STAGES}
     )
+    by_pair: dict[str, dict[str, int]] = field(default_factory=dict)  # pair_of -> stage counts
 
     @property
     def total(self) -> int:
@@ -42,6 +54,8 @@ class Funnel:
 
     def add(self, stage: str, example: tuple[str, int, str, str]) -> None:
         self.counts[stage] += 1
+        pair = self.by_pair.setdefault(pair_of(*example[2:]), dict.fromkeys(STAGES, 0))
+        pair[stage] += 1
         if len(self.examples[stage]) < EXAMPLES_KEPT:
             self.examples[stage].append(example)
 
@@ -59,7 +73,16 @@ class Funnel:
                 }
                 for stage, n in self.counts.items()
             },
+            "pairs": {pair: self.by_pair[pair] for pair in self.shown_pairs()},
         }
+
+    def shown_pairs(self) -> list[str]:
+        """The named confusions, then the most frequent others."""
+        others = sorted(
+            (p for p in self.by_pair if p not in COMMON_PAIRS),
+            key=lambda p: (-sum(self.by_pair[p].values()), p),
+        )
+        return [p for p in COMMON_PAIRS if p in self.by_pair] + others[:FREQUENT_SHOWN]
 
     def describe(self) -> str:
         lines = [f"funnel of {self.total} gold character edits (each at the first stage lost):"]
@@ -70,6 +93,16 @@ class Funnel:
                 f"{s[:o]}[{w}→{r}]{s[o + 1 :]}" for s, o, w, r in self.examples[stage]
             )
             lines.append(f"  {stage:<28} {n:6d} {100 * share:6.1f}%  {shown}")
+        lines.append("by confusion: gold edits, accepted, and where the rest were lost")
+        for pair in self.shown_pairs():
+            counts = self.by_pair[pair]
+            total = sum(counts.values())
+            lost = ", ".join(f"{s} {n}" for s, n in counts.items() if n and s != STAGES[4])
+            accepted = counts[STAGES[4]]
+            lines.append(
+                f"  {pair:<8} {total:5d}  accepted {accepted:4d} ({100 * accepted / total:5.1f}%)"
+                f"  {lost}"
+            )
         return "\n".join(lines)
 
 
