@@ -155,3 +155,43 @@ def test_on_a_code_base_check_reports_only_prose(tmp_path, correct, monkeypatch)
         ["repo/convert.py", "15"],
         ["repo/web/app.tsx", "3"],
     ], lines
+
+
+TEST_FILE = f'def test_typo():\n    assert fix("{PROSE}") == "我跟朋友打算去法国玩"  # {PROSE}\n'
+
+
+@pytest.mark.parametrize(
+    "name", ["test_fix.py", "tests/helpers.py", "fix_test.go", "src/__tests__/a.js", "a.spec.ts"]
+)
+def test_test_files_are_known_by_their_names(name):
+    assert code.is_test_file(name)
+
+
+@pytest.mark.parametrize("name", ["fix.py", "contest.py", "latest/a.py", "testing.go"])
+def test_other_files_are_not_test_files(name):
+    assert not code.is_test_file(name)
+
+
+def test_strings_of_test_files_are_reported_never_written(tmp_path, correct, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "test_fix.py").write_text(TEST_FILE, encoding="utf-8")
+    status, out, err = correct("--check", "test_fix.py")
+    # the string's typo and the comment's are both reported
+    assert status == 1 and len(out.decode().splitlines()) == 2, (out, err)
+    status, out, err = correct("--in-place", "test_fix.py")
+    written = (tmp_path / "test_fix.py").read_text(encoding="utf-8")
+    assert status == 0, err
+    assert f'fix("{PROSE}")' in written  # the test's input kept its typo
+    assert "# 我跟朋友打算去法国玩" in written  # the comment was corrected
+    # asked for, the strings are corrected too
+    (tmp_path / "test_fix.py").write_text(TEST_FILE, encoding="utf-8")
+    assert correct("--in-place", "--write-test-strings", "test_fix.py")[0] == 0
+    assert PROSE not in (tmp_path / "test_fix.py").read_text(encoding="utf-8")
+
+
+def test_write_test_strings_is_a_setting_too(tmp_path, correct, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".electra-correct.toml").write_text("write-test-strings = true\n", "utf-8")
+    (tmp_path / "test_fix.py").write_text(TEST_FILE, encoding="utf-8")
+    assert correct("--in-place", "test_fix.py")[0] == 0
+    assert PROSE not in (tmp_path / "test_fix.py").read_text(encoding="utf-8")

@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_options(parser)
     text = parser.add_argument_group("what may change")
     add_syntax_option(text)
+    text.add_argument(
+        "--write-test-strings",
+        action="store_true",
+        help="also correct the string literals of test files (test_*.py, *_test.go, tests/, "
+        "*.spec.ts, ...), which hold typos on purpose: by default --check reports them and a "
+        "run that writes leaves them as they are",
+    )
     repo_settings.add_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -339,6 +346,7 @@ def _run(args: argparse.Namespace) -> int:
         input_encoding=args.input_encoding,
         progress=progress,
         markup=args.syntax,
+        test_strings=checks(args) or args.write_test_strings,
         stdin_name=args.stdin_filename,
         done=done.record if done else None,
         temp_tag=done.temp_tag if done else None,

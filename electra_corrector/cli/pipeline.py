@@ -84,6 +84,7 @@ class Pipeline:
     (document/formats.py): edits inside its code, links and tags are dropped; in source code
     only comments and strings are corrected, each on its own. Source files are read whole
     before their first line is corrected (a lexer needs all of it); the rest stream.
+    `test_strings` False leaves the string literals of tests' source files alone.
     `stdin_name` is the name standard input is shown and scanned under.
     `review` (--interactive) gets each line's correction that has edits, with the engine's
     proposals behind it, and returns what is written instead; an exception it raises stops the
@@ -102,6 +103,7 @@ class Pipeline:
         input_encoding: TextEncoding | None = None,
         progress=None,
         markup: str = "auto",
+        test_strings: bool = True,
         stdin_name: str | None = None,
         done: Callable[[Job], None] | None = None,
         temp_tag: Callable[[], str] | None = None,
@@ -120,6 +122,7 @@ class Pipeline:
         self.done = done  # told of each job whose output is complete
         self.temp_tag = temp_tag  # names the temporary files of a tree's outputs (DoneLog)
         self.review = review
+        self.test_strings = test_strings
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -177,7 +180,7 @@ class Pipeline:
         stream = job.sink.stream if job.sink else self.shared
         reader, name = job.reader, self._name(job)
         job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
-        job.format = format_for(name, self.markup)
+        job.format = format_for(name, self.markup, self.test_strings)
 
     def _name(self, job: Job) -> str | None:
         return self.stdin_name if job.source is None else str(job.source)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from electra_corrector.engine.result import Correction, Proposal
-from electra_corrector.markup import masking, syntax
+from electra_corrector.markup import code, masking, syntax
 from electra_corrector.markup.masking import Range
 from electra_corrector.textio.files import LineReader, split_line_ending
 
@@ -67,15 +67,16 @@ class Unit(NamedTuple):
 class TextFormat:
     """A document of lines, scanned by the syntax `name` (markup/syntax.py)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, strings: bool = True):
         self.name = name
+        self.strings = strings  # source code: its string literals are checked too
         self.whole = syntax.whole_document(name)  # needs every line before the first unit
         self.joined = syntax.joined(name)
 
     def units(self, lines: Iterable[Line]) -> Iterator[Unit]:
         if self.whole:
             lines = list(lines)
-            scan = syntax.scanner(self.name, [line.body for line in lines])
+            scan = syntax.scanner(self.name, [line.body for line in lines], self.strings)
         else:
             scan = syntax.scanner(self.name)
         for line in lines:
@@ -88,10 +89,13 @@ class TextFormat:
         return "".join(c.text + u.line.ending for u, c in zip(units, corrections, strict=True))
 
 
-def format_for(name: str | None, choice: str = "auto") -> TextFormat:
+def format_for(name: str | None, choice: str = "auto", test_strings: bool = True) -> TextFormat:
     """The format of the document `name` (a file name; None for an unnamed text or stdin):
-    `choice` (a syntax.SYNTAXES choice or a Pygments language), "auto" going by the name."""
-    return TextFormat(syntax.syntax_of(name, choice))
+    `choice` (a syntax.SYNTAXES choice or a Pygments language), "auto" going by the name.
+    `test_strings` False leaves the string literals of a test's source file alone (they hold
+    typos on purpose): a run that writes passes it, one that reports does not."""
+    strings = test_strings or not (name and code.is_test_file(name))
+    return TextFormat(syntax.syntax_of(name, choice), strings)
 
 
 def lines_read(reader: LineReader) -> Iterator[Line]:

@@ -3,7 +3,7 @@
 ruff and black find theirs). They become the command line's defaults, so flags win.
 
 Keys are the long options' names: model, device, threshold, batch-size, max-edits-per-sentence,
-syntax, color, include (globs, replaced by --glob), exclude (globs, extended by --exclude),
+syntax, write-test-strings, color, include (globs, replaced by --glob), exclude (globs, extended by --exclude),
 protect (a file, or a list of terms) and confusions (a file). Relative paths count from the
 file's folder.
 """
@@ -27,6 +27,7 @@ KEYS = {  # key -> the argparse destination it sets
     "batch-size": "batch_size",
     "max-edits-per-sentence": "max_edits_per_sentence",
     "syntax": "syntax",
+    "write-test-strings": "write_test_strings",
     "color": "color",
     "include": "include",
     "exclude": "exclude",

@@ -42,6 +42,18 @@ def lexer_for_file(name: str, markup_too: bool = False) -> str | None:
     return None if prose and not markup_too else found.aliases[0]
 
 
+# Test files hold typos on purpose (inputs of the tests): their strings are reported, not written.
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|__tests__|spec)/|(^|/)test_[^/]*$|_test\.[^/]+$|\.(test|spec)\.[^/]+$"
+)
+
+
+def is_test_file(name: str) -> bool:
+    """Whether `name` is a test's file by the usual conventions: test_*.py, *_test.go, tests/,
+    __tests__/, *.spec.ts, *.test.js."""
+    return bool(_TEST_FILE.search(name.replace("\\", "/")))
+
+
 def is_lexer(name: str) -> bool:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
@@ -55,22 +67,23 @@ def is_lexer(name: str) -> bool:
 
 class CodeScanner:
     """The protected spans of each line of one source file, `bodies` (lines without endings),
-    in the language `lexer` names (CODE: guessed from the text)."""
+    in the language `lexer` names (CODE: guessed from the text); with `strings` False only its
+    comments are checked."""
 
-    def __init__(self, bodies: list[str], lexer: str):
-        self._lines = iter(_protected_lines(bodies, lexer))
+    def __init__(self, bodies: list[str], lexer: str, strings: bool = True):
+        self._lines = iter(_protected_lines(bodies, lexer, strings))
 
     def line(self, text: str) -> list[Range]:
         return next(self._lines, [(0, len(text))])
 
 
-def _protected_lines(bodies: list[str], lexer_name: str) -> list[list[Range]]:
+def _protected_lines(bodies: list[str], lexer_name: str, strings: bool = True) -> list[list[Range]]:
     document = "".join(f"{body}\n" for body in bodies)  # the lexer sees \n whatever the file has
     starts, position = [], 0
     for body in bodies:
         starts.append(position)
         position += len(body) + 1
-    checkable, comments = _prose(document, lexer_name)
+    checkable, comments = _prose(document, lexer_name, strings)
     free_by_line: list[list[Range]] = [[] for _ in bodies]
     for start, end in checkable:
         for row, a, b in _by_line(start, end, starts, bodies):
@@ -143,9 +156,9 @@ def line_end_comments(bodies: list[str], lexer_name: str) -> dict[int, list[Rang
     return found
 
 
-def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
-    """The spans of the document worth checking (strings and comments with enough Chinese),
-    and of all its comments (where ignore directives are read)."""
+def _prose(document: str, lexer_name: str, strings: bool) -> tuple[list[Range], list[Range]]:
+    """The spans of the document worth checking (strings, unless not `strings`, and comments
+    with enough Chinese), and of all its comments (where ignore directives are read)."""
     lexer = _lexer(document, lexer_name)
     tokens, end = [], 0
     try:
@@ -165,6 +178,7 @@ def _prose(document: str, lexer_name: str) -> tuple[list[Range], list[Range]]:
         span
         for i, (position, kind, value) in enumerate(tokens)
         if i not in never
+        and (strings or kind not in kinds.string)
         and (kinds.prose(kind) or any(kind in e for e in extra))
         and _enough(value)
         for span in _outside_fields(position, value, kind in kinds.string)

@@ -71,13 +71,14 @@ def joined(syntax: str) -> bool:
     return syntax in _DOCUMENTS
 
 
-def scanner(syntax: str, lines: list[str] | None = None) -> Scanner:
+def scanner(syntax: str, lines: list[str] | None = None, strings: bool = True) -> Scanner:
     """A fresh scanner for one document; for source code (whole_document), `lines` are all of
-    its lines without their endings, to be scanned again one by one in order."""
+    its lines without their endings, to be scanned again one by one in order, and `strings`
+    False leaves its string literals alone."""
     if syntax in _DOCUMENTS:
         return ignores.ignoring(answering(_DOCUMENTS[syntax](lines or [])))
     if whole_document(syntax):
-        return code.CodeScanner(lines or [], syntax).line
+        return code.CodeScanner(lines or [], syntax, strings).line
     if syntax == "markdown":
         return ignores.ignoring(_each_line(_Markdown().line))
     if syntax == "rst":
