@@ -44,7 +44,7 @@ def test_each_gold_edit_is_counted_at_the_first_stage_that_loses_it():
     assert "对不[气→起]" in result.describe()
     # per confusion: 在→再 is the named 在/再 group, listed first; the others by their two chars
     pairs = result.to_dict()["pairs"]
-    assert list(pairs)[0] == "在/再"
+    assert next(iter(pairs)) == "在/再"
     assert pairs["在/再"]["rejected by the accept rule"] == 1
     assert pairs["们/门"]["accepted"] == 1 and pairs["作/做"]["not among the candidates"] == 1
     assert "在/再" in result.describe().split("by confusion")[1]

@@ -3,9 +3,9 @@
 ruff and black find theirs). They become the command line's defaults, so flags win.
 
 Keys are the long options' names: model, device, threshold, batch-size, max-edits-per-sentence,
-syntax, write-test-strings, color, include (globs, replaced by --glob), exclude (globs, extended by --exclude),
-protect (a file, or a list of terms) and confusions (a file). Relative paths count from the
-file's folder.
+syntax, write-test-strings, color, include (globs, replaced by --glob), exclude (globs, extended
+by --exclude), protect (a file, or a list of terms) and confusions (a file). Relative paths
+count from the file's folder.
 """
 
 from __future__ import annotations
