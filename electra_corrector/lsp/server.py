@@ -70,16 +70,17 @@ class CorrectServer(LanguageServer):
         self._loading: set[tuple] = set()  # keys of the Correctors being built
         self.published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
         self.shut_down = False
+        self._debouncing: dict[str, asyncio.Task] = {}
+        self._tasks: set[asyncio.Task] = set()  # referenced until done (asyncio keeps weak ones)
 
     def report_server_error(self, error: Exception, source) -> None:
         # A body that is no JSON gets JSON-RPC's own answer, with no id since none could be read.
         if isinstance(error, json.JSONDecodeError):
-            error = {"code": types.ErrorCodes.ParseError.value, "message": f"Parse error: {error}"}
-            self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": error})
+            parse_error = types.ErrorCodes.ParseError.value
+            reply = {"code": parse_error, "message": f"Parse error: {error}"}
+            self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": reply})
             return
         super().report_server_error(error, source)
-        self._debouncing: dict[str, asyncio.Task] = {}
-        self._tasks: set[asyncio.Task] = set()  # referenced until done (asyncio keeps weak ones)
 
     # Settings and the model.
 
