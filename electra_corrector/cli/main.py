@@ -18,6 +18,7 @@ from electra_corrector.cli.pipeline import DoneLog, Job, Pipeline, tree_jobs
 from electra_corrector.document import settings as repo_settings
 from electra_corrector.document.argtypes import format_name
 from electra_corrector.document.console import INTERRUPTED, OK, SOME_FAILED, USAGE_ERROR, say
+from electra_corrector.document.formats import is_binary
 from electra_corrector.document.options import add_model_options, add_syntax_option, load_corrector
 from electra_corrector.document.outcome import Outcome
 from electra_corrector.document.outputs import (
@@ -53,6 +54,8 @@ examples:
   electra-correct --diff essay.txt | patch -p1  review, then apply, a unified diff
   electra-correct --interactive --in-place *.md ask about each edit: y, n, a, d, q (as git add -p)
   electra-correct --format github docs/*.md     CI annotations; also sarif, rdjson, json
+  electra-correct --track-changes -i report.docx
+                                                Word: corrections as revisions to accept or reject
   electra-correct --input-dir corpus --output-dir fixed --glob '*.txt'
                                                 a whole tree, mirrored; add --resume after Ctrl-C
 
@@ -121,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask on the terminal about each edit (y, n, a, d, q, ?), write only those accepted; "
         "with --in-place, -o or --output-dir",
+    )
+    where.add_argument(
+        "--track-changes",
+        action="store_true",
+        help="write a Word document's corrections as tracked changes (revisions the author "
+        "accepts or rejects in Word, WPS or LibreOffice); other files are corrected as usual",
+    )
+    where.add_argument(
+        "--author",
+        default="electra-correct",
+        metavar="NAME",
+        help="the author of --track-changes' revisions (default: electra-correct)",
     )
     where.add_argument(
         "--color",
@@ -208,6 +223,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
                 parser.error(f"{given} {pattern}: {problem}")
     elif args.output_dir is not None or args.resume:
         parser.error("--output-dir and --resume go with --input-dir")
+    if args.track_changes and (args.check or args.diff or args.format not in (None, "text")):
+        parser.error("--track-changes writes Word documents: no --check, --diff or --format")
     if args.interactive:
         _check_interactive(parser, args)
     if args.in_place:
@@ -310,13 +327,17 @@ def _run(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     done = _done_log(args, corrector)
     jobs, skipped, left_out = _plan(args, done)
+    shape = args.format or ("report" if args.check else "text")
+    writes_documents = shape == "text" and not args.diff
+    if writes_documents and (problem := _binary_to_shared(args, jobs, to_stdout)):
+        _say(problem)
+        return USAGE_ERROR
     color = args.color == "always" or (
         args.color == "auto" and to_stdout and sys.stdout.isatty() and not os.getenv("NO_COLOR")
     )
     progress = _progress_bar(
         jobs, args.quiet or args.interactive or (to_stdout and sys.stdout.isatty())
     )
-    shape = args.format or ("report" if args.check else "text")
     findings = Findings(shape) if shape in DOCUMENT_FORMATS else None
     if args.diff:
         from electra_corrector.cli.unidiff import diff_output
@@ -351,6 +372,8 @@ def _run(args: argparse.Namespace) -> int:
         done=done.record if done else None,
         temp_tag=done.temp_tag if done else None,
         review=interactive.reviewer(corrector, args.color) if args.interactive else None,
+        writes_documents=writes_documents,
+        track_changes=args.author if args.track_changes else None,
     )
     for message in left_out:
         report(message)
@@ -379,7 +402,12 @@ def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | N
     if args.input_dir is not None:
         patterns, exclude = args.glob or args.include or ["*"], args.exclude
         tree = tree_jobs(
-            args.input_dir, args.output_dir, patterns, exclude, done if args.resume else None
+            args.input_dir,
+            args.output_dir,
+            patterns,
+            exclude,
+            done if args.resume else None,
+            args.syntax,
         )
         if not args.quiet:
             for note in tree.found.notes():
@@ -390,6 +418,24 @@ def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | N
         return None, 0, []
     sources = [None if name == "-" else Path(name) for name in names]
     return [Job(source, output=source if args.in_place else None) for source in sources], 0, []
+
+
+def _binary_to_shared(args: argparse.Namespace, jobs: list[Job] | None, to_stdout: bool):
+    """Why the corrected Word documents cannot go to the one output all inputs share (a
+    terminal, or beside other inputs), or None when they can."""
+    sources = [None] if jobs is None else [job.source for job in jobs if job.output is None]
+    named = [args.stdin_filename if s is None else str(s) for s in sources]
+    binary = [name or "-" for name in named if is_binary(name, args.syntax)]
+    if not binary:
+        return None
+    if len(sources) > 1:
+        return f"{binary[0]}: a Word document needs an output of its own: use --in-place or -o"
+    if to_stdout and sys.stdout.isatty():
+        return (
+            f"{binary[0]}: a Word document is not written to a terminal: use -o FILE or "
+            "--in-place (or --check, --format marked to see the changes)"
+        )
+    return None
 
 
 def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
@@ -403,6 +449,7 @@ def _done_log(args: argparse.Namespace, corrector) -> DoneLog | None:
         input_encoding=str(args.input_encoding),
         output_encoding=str(args.output_encoding),
         syntax=args.syntax,
+        track_changes=args.author if args.track_changes else None,
     )
     return DoneLog(args.output_dir, run)
 

@@ -22,7 +22,14 @@ from typing import BinaryIO, NamedTuple
 
 from electra_corrector.base.errors import describe
 from electra_corrector.document import correcting
-from electra_corrector.document.formats import TextFormat, Unit, format_for, lines_read
+from electra_corrector.document.formats import (
+    DocxFormat,
+    TextFormat,
+    Unit,
+    format_for,
+    is_binary,
+    lines_read,
+)
 from electra_corrector.document.outcome import Outcome
 from electra_corrector.document.render import LineOutput, Output
 from electra_corrector.engine.result import Correction, Proposal
@@ -50,7 +57,7 @@ class Job:
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
-    format: TextFormat | None = field(default=None, init=False)
+    format: TextFormat | DocxFormat | None = field(default=None, init=False)
     input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit
@@ -86,6 +93,9 @@ class Pipeline:
     before their first line is corrected (a lexer needs all of it); the rest stream.
     `test_strings` False leaves the string literals of tests' source files alone.
     `stdin_name` is the name standard input is shown and scanned under.
+    `writes_documents`: the output is each corrected document (not a report or diff), so a Word
+    document's is the document itself; `track_changes`, an author, writes its corrections as
+    tracked changes.
     `review` (--interactive) gets each line's correction that has edits, with the engine's
     proposals behind it, and returns what is written instead; an exception it raises stops the
     run, and outputs not yet complete are discarded.
@@ -108,6 +118,8 @@ class Pipeline:
         done: Callable[[Job], None] | None = None,
         temp_tag: Callable[[], str] | None = None,
         review: Review | None = None,
+        writes_documents: bool = False,
+        track_changes: str | None = None,
     ):
         self.corrector = corrector
         self.output = output
@@ -123,6 +135,8 @@ class Pipeline:
         self.temp_tag = temp_tag  # names the temporary files of a tree's outputs (DoneLog)
         self.review = review
         self.test_strings = test_strings
+        self.writes_documents = writes_documents
+        self.track_changes = track_changes
         self.outcome = Outcome()
         self._unfinished: list[Job] = []
 
@@ -158,9 +172,16 @@ class Pipeline:
                 with opened as stream:
                     if job.source is not None:
                         job.input_stat = os.fstat(stream.fileno())
-                    job.reader = reader = LineReader(stream, self.input_encoding)
+                    job.format = format_for(
+                        self._name(job), self.markup, self.test_strings, self.track_changes
+                    )
+                    if job.format.binary:
+                        lines = job.format.lines(stream)
+                    else:
+                        job.reader = LineReader(stream, self.input_encoding)
+                        lines = lines_read(job.reader)
                     self._start_output(job)
-                    for unit in job.format.units(lines_read(reader)):
+                    for unit in job.format.units(lines):
                         yield _Line(job, unit)
             except (OSError, TextError) as e:
                 yield _End(job, describe(e))
@@ -178,9 +199,15 @@ class Pipeline:
             except OSError as e:
                 raise TextError(describe(e, f"cannot write {job.output}")) from None
         stream = job.sink.stream if job.sink else self.shared
-        reader, name = job.reader, self._name(job)
-        job.writer = self.output(stream, name, lambda: self.output_encoding or reader.encoding)
-        job.format = format_for(name, self.markup, self.test_strings)
+        if job.format.binary and self.writes_documents:
+            job.writer = job.format.output(stream)
+            return
+        reader = job.reader  # its encoding is known only once enough is read: asked late
+
+        def encoding() -> TextEncoding:
+            return self.output_encoding or (reader.encoding if reader else UTF8)
+
+        job.writer = self.output(stream, self._name(job), encoding)
 
     def _name(self, job: Job) -> str | None:
         return self.stdin_name if job.source is None else str(job.source)
@@ -369,11 +396,18 @@ def tree_jobs(
     patterns: Iterable[str] = ("*",),
     exclude: Iterable[str] = (),
     done: DoneLog | None = None,
+    markup: str = "auto",
 ) -> TreePlan:
     """Jobs for the files of `input_dir` that discovery selects (textio/discovery.py), mirrored
     under `output_dir` (None: each to the shared output); with `done` (--resume), outputs it
-    records as made from the same input and settings are skipped."""
-    tree = TreePlan([], 0, discovery.discover(input_dir, patterns, exclude, output_dir))
+    records as made from the same input and settings are skipped. `markup` is the syntax
+    choice, which says which binary files are documents to read (Word)."""
+
+    def documents(path: Path) -> bool:
+        return is_binary(str(path), markup)
+
+    found = discovery.discover(input_dir, patterns, exclude, output_dir, documents)
+    tree = TreePlan([], 0, found)
     finished = done.finished() if done else set()
     if done:  # an interrupted run's temporary files, if it was killed
         done.remove_temporaries()

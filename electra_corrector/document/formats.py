@@ -12,17 +12,27 @@ in HTML, subtitles, LaTeX and notebooks a line's prose is read as one text with 
 left out, so that a word split by a tag is still seen whole. Plain text, Markdown and rST are
 scanned a line at a time, so a stream's first line is answered before the second arrives;
 source code is lexed whole (`whole`), so its units come once every line is read.
+
+A Word document (`DocxFormat`) is no text: it is read whole from its bytes (`binary`), each
+paragraph a unit, and its corrected form is the document again, written by `output`.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from datetime import datetime, timezone
+from typing import BinaryIO, NamedTuple
 
 from electra_corrector.engine.result import Correction, Proposal
-from electra_corrector.markup import code, masking, syntax
+from electra_corrector.markup import code, docx, masking, syntax
 from electra_corrector.markup.masking import Range
-from electra_corrector.textio.files import LineReader, split_line_ending
+from electra_corrector.markup.spans import complement
+from electra_corrector.markup.wordxml import Revision
+from electra_corrector.textio.files import LineReader, TextError, split_line_ending
+
+MAX_DOCUMENT = 1024 * 1024 * 1024  # bytes of a Word document read into memory
 
 
 class Line(NamedTuple):
@@ -67,6 +77,8 @@ class Unit(NamedTuple):
 class TextFormat:
     """A document of lines, scanned by the syntax `name` (markup/syntax.py)."""
 
+    binary = False
+
     def __init__(self, name: str, strings: bool = True):
         self.name = name
         self.strings = strings  # source code: its string literals are checked too
@@ -89,13 +101,96 @@ class TextFormat:
         return "".join(c.text + u.line.ending for u, c in zip(units, corrections, strict=True))
 
 
-def format_for(name: str | None, choice: str = "auto", test_strings: bool = True) -> TextFormat:
+class DocxFormat:
+    """A Word document (markup/docx.py): a paragraph is a unit, numbered through the body,
+    headers, footers, notes and comments; its tabs, fields, objects and tracked text are
+    protected. `track_changes`, an author's name, writes corrections as tracked changes."""
+
+    binary = True
+    whole = True
+    name = docx.NAME
+
+    def __init__(self, track_changes: str | None = None):
+        self.track_changes = track_changes
+        self.document: docx.WordDocument | None = None
+
+    def lines(self, stream: BinaryIO) -> list[Line]:
+        """The paragraphs of the document `stream` holds; TextError when it is not one."""
+        data = stream.read(MAX_DOCUMENT + 1)
+        if len(data) > MAX_DOCUMENT:
+            raise TextError(f"larger than {MAX_DOCUMENT >> 20} MiB: not read")
+        try:
+            self.document = docx.WordDocument(data)
+        except docx.DocumentError as e:
+            raise TextError(str(e)) from None
+        found = self.document.paragraphs
+        return [
+            Line(n, p.text, "\n", len(data) if n == len(found) else 0)
+            for n, (_, p) in enumerate(found, 1)
+        ]
+
+    def units(self, lines: Iterable[Line]) -> Iterator[Unit]:
+        for line, (_, paragraph) in zip(lines, self.document.paragraphs, strict=True):
+            editable = [(i, i + 1) for i, place in enumerate(paragraph.places) if place]
+            yield Unit(line, complement(editable, len(line.body)), None)
+
+    def rebuilt(self, units: Sequence[Unit], corrections: Sequence[Correction]) -> bytes:
+        """The document with every paragraph's correction, as `output` writes it."""
+        stream = io.BytesIO()
+        self.write(stream, corrections)
+        return stream.getvalue()
+
+    def output(self, stream: BinaryIO) -> DocumentOutput:
+        return DocumentOutput(self, stream)
+
+    def write(self, stream: BinaryIO, corrections: Sequence[Correction]) -> None:
+        """Writes the document with each paragraph's correction to `stream`."""
+        revision = None
+        if self.track_changes is not None:
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            ids = itertools.count(self.document.first_id())
+            revision = Revision(self.track_changes, now, ids)
+        edits = [[(e.offset, e.right) for e in c.edits] for c in corrections]
+        self.document.write(stream, edits, revision)
+
+
+class DocumentOutput:
+    """A LineOutput (render.py) for a Word document: the corrected document, written whole
+    once its last paragraph is corrected."""
+
+    def __init__(self, fmt: DocxFormat, stream: BinaryIO):
+        self._format, self._stream, self._corrections = fmt, stream, []
+
+    def write(self, correction: Correction, ending: str, number: int) -> None:
+        self._corrections.append(correction)
+
+    def finish(self) -> None:
+        self._format.write(self._stream, self._corrections)
+        self._stream.flush()
+
+
+def format_for(
+    name: str | None,
+    choice: str = "auto",
+    test_strings: bool = True,
+    track_changes: str | None = None,
+) -> TextFormat | DocxFormat:
     """The format of the document `name` (a file name; None for an unnamed text or stdin):
     `choice` (a syntax.SYNTAXES choice or a Pygments language), "auto" going by the name.
     `test_strings` False leaves the string literals of a test's source file alone (they hold
-    typos on purpose): a run that writes passes it, one that reports does not."""
+    typos on purpose): a run that writes passes it, one that reports does not.
+    `track_changes`, an author's name, writes a Word document's corrections as tracked
+    changes."""
+    chosen = syntax.syntax_of(name, choice)
+    if chosen == docx.NAME:
+        return DocxFormat(track_changes)
     strings = test_strings or not (name and code.is_test_file(name))
-    return TextFormat(syntax.syntax_of(name, choice), strings)
+    return TextFormat(chosen, strings)
+
+
+def is_binary(name: str | None, choice: str = "auto") -> bool:
+    """Whether the document `name` is read as bytes, not text (a Word document)."""
+    return syntax.syntax_of(name, choice) == docx.NAME
 
 
 def lines_read(reader: LineReader) -> Iterator[Line]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.engine.protect import RunPattern, address_ranges
-from electra_corrector.markup import code, html, ignores, latex, notebook, subtitles
+from electra_corrector.markup import code, docx, html, ignores, latex, notebook, subtitles
 from electra_corrector.markup.masking import Range
 from electra_corrector.markup.spans import answering
 
@@ -32,7 +32,16 @@ _DOCUMENTS = {
     "latex": latex.protected_lines,
     "ipynb": notebook.protected_lines,
 }
-SYNTAXES = ("auto", "text", "markdown", "rst", *_DOCUMENTS, code.CODE)  # or a Pygments lexer
+# A Word document is read from its bytes, not as lines (document/formats.py's DocxFormat).
+SYNTAXES = (
+    "auto",
+    "text",
+    "markdown",
+    "rst",
+    *_DOCUMENTS,
+    docx.NAME,
+    code.CODE,
+)  # or a Pygments lexer
 _OWN = ("text", "markdown", "rst")
 _EXTENSIONS = {
     ".md": "markdown",
@@ -43,6 +52,7 @@ _EXTENSIONS = {
     **subtitles.EXTENSIONS,
     **dict.fromkeys(latex.EXTENSIONS, "latex"),
     **dict.fromkeys(notebook.EXTENSIONS, "ipynb"),
+    **dict.fromkeys(docx.EXTENSIONS, docx.NAME),
 }
 
 Scanner = Callable[[str], list[Range]]  # a line without its ending -> its protected spans

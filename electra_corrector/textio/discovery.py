@@ -9,13 +9,13 @@ when they lead inside the folder (a linked folder is walked under the link's nam
 named and skipped, as is a link to a folder that holds it (a loop). An output folder inside the
 input folder is never read. A folder or file that cannot be read is named; a binary file (a NUL
 byte in the first 8 KiB, as git and grep judge, unless a UTF-16 BOM explains it) is named and
-left alone.
+left alone, unless the caller reads it as a document of bytes (a Word document).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch, fnmatchcase
 from pathlib import Path, PurePosixPath
@@ -77,9 +77,11 @@ def discover(
     patterns: Iterable[str] = ("*",),
     exclude: Iterable[str] = (),
     output_dir: Path | None = None,
+    documents: Callable[[Path], bool] | None = None,
 ) -> Found:
-    """The files under `input_dir` to read, as the module docstring says."""
-    walk = _Walk(input_dir, list(patterns), list(exclude), output_dir)
+    """The files under `input_dir` to read, as the module docstring says; `documents` tells
+    which binary files are read all the same (as documents of bytes)."""
+    walk = _Walk(input_dir, list(patterns), list(exclude), output_dir, documents)
     walk.folder(input_dir, PurePosixPath(), Path(os.path.realpath(input_dir)))
     walk.found.files.sort(key=lambda path: path.parts)
     return walk.found
@@ -91,6 +93,7 @@ class _Walk:
     patterns: list[str]
     exclude: list[str]
     output_dir: Path | None
+    documents: Callable[[Path], bool] | None = None
     found: Found = field(default_factory=Found)
 
     def __post_init__(self):
@@ -136,7 +139,8 @@ class _Walk:
         except OSError as e:
             self.found.problems.append(describe(e, str(path)))
             return
-        (self.found.binary if is_binary(head) else self.found.files).append(path)
+        binary = is_binary(head) and not (self.documents and self.documents(path))
+        (self.found.binary if binary else self.found.files).append(path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
