@@ -247,3 +247,33 @@ def test_line_end_comments_are_where_an_ignore_directive_can_go():
     found = line_end_comments(c, "c")
     assert set(found) == {0, 3}  # a comment that ends before the line does is no place
     assert c[0][slice(*found[0][0])] == "/* 第一行"
+
+
+def test_a_directive_written_wrong_does_nothing_and_is_named_with_its_file_and_line(
+    correct, tmp_path
+):
+    python = tmp_path / "a.py"
+    python.write_text(
+        "x = 1  # electra-correct: ignore-next\n"
+        '"""我跟我朋唷打算去法国。"""\n'
+        "y = 2  # electra-correct: ignore-next-line\n"
+        '"""我跟我朋唷打算去法国。"""\n',
+        encoding="utf-8",
+    )
+    markdown = tmp_path / "b.md"
+    markdown.write_text(
+        "<!-- electra-correct: of -->\n我跟我朋唷打算\n`# electra-correct: nope` 说 "
+        "electra-correct: nope\n",
+        encoding="utf-8",
+    )
+    status, out, err = correct("--check", python, markdown)
+    assert status == 1
+    warnings = err.splitlines()
+    assert warnings == [
+        f"electra-correct: {python}:1: warning: 'electra-correct: ignore-next' is no directive "
+        "(ignore-next-line, ignore, off, on) and does nothing",
+        f"electra-correct: {markdown}:1: warning: 'electra-correct: of' is no directive "
+        "(ignore-next-line, ignore, off, on) and does nothing",
+    ]  # a mention in backticks or in prose is no directive, written wrong or not
+    reported = [line.split(":")[1] for line in out.decode().splitlines()]
+    assert reported == ["2", "2"]  # a.py's line 2 is checked (line 4 is ignored), b.md's too

@@ -33,6 +33,7 @@ from electra_corrector.document.formats import (
 from electra_corrector.document.outcome import Outcome
 from electra_corrector.document.render import LineOutput, Output
 from electra_corrector.engine.result import Correction, Proposal
+from electra_corrector.markup import ignores
 from electra_corrector.textio import discovery
 from electra_corrector.textio.files import (
     UTF8,
@@ -182,11 +183,22 @@ class Pipeline:
                         lines = lines_read(job.reader)
                     self._start_output(job)
                     for unit in job.format.units(lines):
+                        self._warn_of_directives(job, unit.line.body, unit.line.number)
                         yield _Line(job, unit)
             except (OSError, TextError) as e:
                 yield _End(job, describe(e))
             else:
                 yield _End(job, None)
+
+    def _warn_of_directives(self, job: Job, body: str, number: int) -> None:
+        """A warning, `path:line: ...`, for each inline directive written wrong: it does
+        nothing, which the writer should know (the input still counts as corrected)."""
+        for word in ignores.malformed(body):
+            known = ", ".join(ignores.KNOWN)
+            self.report(
+                f"{job.label}:{number}: warning: 'electra-correct: {word}' is no directive "
+                f"({known}) and does nothing"
+            )
 
     def _start_output(self, job: Job) -> None:
         if job.output is not None:

@@ -5,6 +5,9 @@
 included). In source code the lexer says what a comment is (code.py); elsewhere a directive counts
 only right after a comment opener (`<!--`, `#`, `//`, `/*`, `*`, `--`, `;`, `%`, `..`) and outside
 backticks, so that prose or inline code that mentions one is no directive.
+
+A directive must be written whole: `electra-correct: ignore-next` or `electra-correct: of` does
+nothing (it is not taken for `ignore`), and `malformed` names it, so that a front end can warn.
 """
 
 from __future__ import annotations
@@ -14,22 +17,41 @@ from collections.abc import Callable, Iterable
 
 from electra_corrector.markup.masking import Range
 
-_MARK = "electra-correct:"  # a plain substring test first: most lines hold none
-IGNORE_LINE = f"{_MARK} ignore"  # the directive that leaves its own line alone
-DIRECTIVE = re.compile(r"electra-correct:[ \t]*(ignore-next-line|ignore|off|on)\b")
-_COMMENTED = re.compile(r"(?:<!--|#|//|/\*|\*|--|;|%|\.\.)[ \t]*" + DIRECTIVE.pattern)
+MARK = "electra-correct:"  # a plain substring test first: most lines hold none
+IGNORE_LINE = f"{MARK} ignore"  # the directive that leaves its own line alone
+KNOWN = ("ignore-next-line", "ignore", "off", "on")
+DIRECTIVE = re.compile(r"electra-correct:[ \t]*(ignore-next-line|ignore|off|on)(?![\w-])")
+_OPENER = r"(?:<!--|#|//|/\*|\*|--|;|%|\.\.)[ \t]*"
+_COMMENTED = re.compile(_OPENER + DIRECTIVE.pattern)
+_WRITTEN = re.compile(_OPENER + r"electra-correct:[ \t]*([\w-]*)")
 
 
 def in_comment(comment: str) -> list[str]:
     """The directives written in the text of a comment."""
-    return DIRECTIVE.findall(comment) if _MARK in comment else []
+    return DIRECTIVE.findall(comment) if MARK in comment else []
 
 
 def in_line(line: str) -> list[str]:
     """The directives written as comments in a line of a file whose comments are not known."""
-    if _MARK not in line:
+    if MARK not in line:
         return []
-    return [m.group(1) for m in _COMMENTED.finditer(line) if line.count("`", 0, m.start()) % 2 == 0]
+    return [m.group(1) for m in _COMMENTED.finditer(line) if _outside_backticks(line, m)]
+
+
+def malformed(line: str) -> list[str]:
+    """What follows `electra-correct:` in the comments of a line where it is no directive
+    (`ignore-next`, `of`, nothing): written as one, it does nothing."""
+    if MARK not in line:
+        return []
+    return [
+        m.group(1)
+        for m in _WRITTEN.finditer(line)
+        if m.group(1) not in KNOWN and _outside_backticks(line, m)
+    ]
+
+
+def _outside_backticks(line: str, match: re.Match) -> bool:
+    return line.count("`", 0, match.start()) % 2 == 0
 
 
 class Ignores:
