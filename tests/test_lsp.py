@@ -348,3 +348,44 @@ def _split(stream: bytes) -> list[bytes]:
         parts.append(header + b"\r\n\r\n" + after[:length])
         rest = after[length:]
     return parts
+
+
+def test_shutdown_and_exit_during_a_long_check_end_the_process_cleanly(tmp_path):
+    import json
+    import subprocess
+    import time
+
+    document = (tmp_path / "long.md").as_uri()
+    text = "我跟我朋唷打算去法国玩，他再家里看书。\n" * 3000
+
+    def message(method: str, params, id: int | None = None) -> bytes:
+        body = {"jsonrpc": "2.0", "method": method, "params": params}
+        return _framed(json.dumps({**body, "id": id} if id else body).encode())
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "electra_corrector.lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    opened = {
+        "textDocument": {"uri": document, "languageId": "markdown", "version": 1, "text": text}
+    }
+    server.stdin.write(
+        message(
+            "initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}, 1
+        )
+        + message("initialized", {})
+        + message("textDocument/didOpen", opened)
+    )
+    server.stdin.flush()
+    time.sleep(3)  # the model loads and the check starts; the test holds whichever way it goes
+    ending = message("shutdown", None, 2) + message("exit", None)
+    out, err = server.communicate(ending, timeout=120)
+    replies = [json.loads(part.split(b"\r\n\r\n", 1)[1]) for part in _split(out)]
+    assert {"id": 2, "jsonrpc": "2.0", "result": None} in replies
+    # No diagnostics came before the reply: the check had not finished when shutdown came.
+    assert not any(r.get("method") == "textDocument/publishDiagnostics" for r in replies[:1])
+    assert b"Traceback" not in err and b"Exception" not in err, err.decode()
+    assert server.returncode == 0
