@@ -14,6 +14,7 @@ import pytest
 
 from electra_corrector.markup import docx as word
 from electra_corrector.markup.syntax import syntax_of
+from electra_corrector.markup.zipped import ContainerError
 from tests.libreoffice import converted_text, needs_office, needs_uno, revised_text
 from tests.wordfiles import HYPERLINK, PROSE_TYPOS, clean_document, members, typo_document
 
@@ -217,5 +218,5 @@ def test_a_damaged_member_is_found_before_anything_is_written(document):
         info = z.getinfo("word/styles.xml")
     start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
     data[start] ^= 0xFF  # a byte of its compressed data: its checksum no longer matches
-    with pytest.raises(word.DocumentError):
+    with pytest.raises(ContainerError):
         word.WordDocument(bytes(data))

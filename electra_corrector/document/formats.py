@@ -30,6 +30,7 @@ from electra_corrector.markup import code, docx, masking, syntax
 from electra_corrector.markup.masking import Range
 from electra_corrector.markup.spans import complement
 from electra_corrector.markup.wordxml import Revision
+from electra_corrector.markup.zipped import ContainerError
 from electra_corrector.textio.files import LineReader, TextError, split_line_ending
 
 MAX_DOCUMENT = 1024 * 1024 * 1024  # bytes of a Word document read into memory
@@ -121,7 +122,7 @@ class DocxFormat:
             raise TextError(f"larger than {MAX_DOCUMENT >> 20} MiB: not read")
         try:
             self.document = docx.WordDocument(data)
-        except docx.DocumentError as e:
+        except ContainerError as e:
             raise TextError(str(e)) from None
         found = self.document.paragraphs
         return [
