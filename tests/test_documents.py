@@ -199,3 +199,79 @@ def test_inline_ignores_work_in_these_formats_too():
     lines = ["<p>我跟朋唷打算</p> <!-- electra-correct: ignore -->", "<p>我跟朋唷打算</p>"]
     scan = syntax.scanner("html", lines)
     assert [bool(masking.pieces(line, scan(line))) for line in lines] == [False, True]
+
+
+def _book(chapters: dict[str, bytes], mimetype: bytes = b"application/epub+zip") -> bytes:
+    """An EPUB as its writers make it: `mimetype` first and stored, then the rest deflated."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        book.writestr(
+            "META-INF/container.xml",
+            '<container><rootfiles><rootfile full-path="OEBPS/content.opf"/></rootfiles>'
+            "</container>",
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        book.writestr("OEBPS/content.opf", "<package>朋唷</package>", zipfile.ZIP_DEFLATED)
+        book.writestr("OEBPS/style.css", ".朋唷 { color: red }", zipfile.ZIP_DEFLATED)
+        for name, data in chapters.items():
+            book.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _members(data: bytes) -> list[tuple[str, int, bytes]]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return [(i.filename, i.compress_type, book.read(i)) for i in book.infolist()]
+
+
+CHAPTERS = ("OEBPS/one.xhtml", "OEBPS/two.xhtml")
+
+
+def test_a_book_has_its_chapters_corrected_as_html_and_the_rest_kept(correct, tmp_path):
+    path = tmp_path / "book.epub"
+    path.write_bytes(_book(dict.fromkeys(CHAPTERS, _bytes(HTML))))
+    status, _, err = correct("--in-place", path)
+    assert status == 0, err
+    expected = _members(_book(dict.fromkeys(CHAPTERS, _bytes(HTML, "友"))))
+    assert _members(path.read_bytes()) == expected  # order, compression, every other byte
+
+
+def test_a_book_without_typos_in_prose_comes_back_byte_identical(correct, tmp_path):
+    path = tmp_path / "book.epub"
+    data = _book({CHAPTERS[0]: _bytes(HTML, "友")})
+    path.write_bytes(data)
+    status, _, err = correct("--in-place", path)
+    assert (status, path.read_bytes()) == (0, data), err
+
+
+def test_check_counts_a_books_lines_through_its_chapters(correct, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "book.epub").write_bytes(_book(dict.fromkeys(CHAPTERS, _bytes(HTML))))
+    status, out, err = correct("--check", "book.epub")
+    assert status == 1, err
+    lines = [int(line.split(":")[1]) for line in out.decode().splitlines()]
+    one = [n for n, line in enumerate(HTML.splitlines(), 1) for char in line if char == FIXED]
+    assert lines == one + [n + len(HTML.splitlines()) for n in one]
+
+
+@pytest.mark.parametrize(
+    ("why", "data"),
+    [
+        ("no mimetype", _book({CHAPTERS[0]: _bytes(HTML)}, mimetype=b"application/zip")),
+        ("not utf-8", _book({CHAPTERS[0]: _bytes(HTML).replace("打算".encode(), b"\xff", 1)})),
+        ("truncated", _book({CHAPTERS[0]: _bytes(HTML)})[:-40]),
+    ],
+)
+def test_a_hostile_book_is_a_one_line_error_and_stays(correct, tmp_path, why, data):
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    status, out, err = correct("--in-place", path)
+    assert (status, out) == (1, b""), why
+    assert err.count("\n") == 1 and str(path) in err, err
+    assert path.read_bytes() == data

@@ -421,7 +421,7 @@ def _plan(args: argparse.Namespace, done: DoneLog | None) -> tuple[list[Job] | N
 
 
 def _binary_to_shared(args: argparse.Namespace, jobs: list[Job] | None, to_stdout: bool):
-    """Why the corrected Word documents cannot go to the one output all inputs share (a
+    """Why the corrected Word documents or books cannot go to the one output all inputs share (a
     terminal, or beside other inputs), or None when they can."""
     sources = [None] if jobs is None else [job.source for job in jobs if job.output is None]
     named = [args.stdin_filename if s is None else str(s) for s in sources]
@@ -429,10 +429,12 @@ def _binary_to_shared(args: argparse.Namespace, jobs: list[Job] | None, to_stdou
     if not binary:
         return None
     if len(sources) > 1:
-        return f"{binary[0]}: a Word document needs an output of its own: use --in-place or -o"
+        return (
+            f"{binary[0]}: a Word document or book needs an output of its own: use --in-place or -o"
+        )
     if to_stdout and sys.stdout.isatty():
         return (
-            f"{binary[0]}: a Word document is not written to a terminal: use -o FILE or "
+            f"{binary[0]}: a Word document or book is not written to a terminal: use -o FILE or "
             "--in-place (or --check, --format marked to see the changes)"
         )
     return None

@@ -24,6 +24,7 @@ from electra_corrector.base.errors import describe
 from electra_corrector.document import correcting
 from electra_corrector.document.formats import (
     DocxFormat,
+    EpubFormat,
     TextFormat,
     Unit,
     format_for,
@@ -58,7 +59,7 @@ class Job:
     reader: LineReader | None = field(default=None, init=False)
     writer: LineOutput | None = field(default=None, init=False)
     sink: AtomicFile | DirectFile | None = field(default=None, init=False)
-    format: TextFormat | DocxFormat | None = field(default=None, init=False)
+    format: TextFormat | DocxFormat | EpubFormat | None = field(default=None, init=False)
     input_stat: os.stat_result | None = field(default=None, init=False)  # as reading began
     failed: bool = field(default=False, init=False)
     changed: bool = field(default=False, init=False)  # some line had an edit

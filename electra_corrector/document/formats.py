@@ -13,8 +13,9 @@ left out, so that a word split by a tag is still seen whole. Plain text, Markdow
 scanned a line at a time, so a stream's first line is answered before the second arrives;
 source code is lexed whole (`whole`), so its units come once every line is read.
 
-A Word document (`DocxFormat`) is no text: it is read whole from its bytes (`binary`), each
-paragraph a unit, and its corrected form is the document again, written by `output`.
+A Word document (`DocxFormat`) or an EPUB book (`EpubFormat`) is no text: it is read whole
+from its bytes (`binary`), each paragraph (a book: each line of its content documents, as HTML)
+a unit, and its corrected form is the document again, written by `output`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import datetime, timezone
 from typing import BinaryIO, NamedTuple
 
 from electra_corrector.engine.result import Correction, Proposal
-from electra_corrector.markup import code, docx, masking, syntax
+from electra_corrector.markup import code, docx, epub, html, masking, syntax
 from electra_corrector.markup.masking import Range
 from electra_corrector.markup.spans import complement
 from electra_corrector.markup.wordxml import Revision
@@ -117,13 +118,8 @@ class DocxFormat:
 
     def lines(self, stream: BinaryIO) -> list[Line]:
         """The paragraphs of the document `stream` holds; TextError when it is not one."""
-        data = stream.read(MAX_DOCUMENT + 1)
-        if len(data) > MAX_DOCUMENT:
-            raise TextError(f"larger than {MAX_DOCUMENT >> 20} MiB: not read")
-        try:
-            self.document = docx.WordDocument(data)
-        except ContainerError as e:
-            raise TextError(str(e)) from None
+        data = _contents(stream)
+        self.document = _opened(docx.WordDocument, data)
         found = self.document.paragraphs
         return [
             Line(n, p.text, "\n", len(data) if n == len(found) else 0)
@@ -155,11 +151,68 @@ class DocxFormat:
         self.document.write(stream, edits, revision)
 
 
+class EpubFormat:
+    """An EPUB book (markup/epub.py): the lines of its content documents, each read as HTML,
+    numbered through the book in order."""
+
+    binary = True
+    whole = True
+    name = epub.NAME
+
+    def __init__(self):
+        self.book: epub.Book | None = None
+        self._lines: list[tuple[str, list[Line]]] = []  # each document's name and lines
+
+    def lines(self, stream: BinaryIO) -> list[Line]:
+        """The lines of the book's content documents; TextError when `stream` holds no book."""
+        data = _contents(stream)
+        self.book, before = _opened(epub.Book, data), 0
+        for name, text in self.book.documents:
+            its = [line._replace(number=before + line.number) for line in lines_of(text)]
+            self._lines.append((name, its))
+            before += len(its)
+        every = [line for _, its in self._lines for line in its]
+        if every:
+            every[-1] = every[-1]._replace(size=len(data))
+        return every
+
+    def units(self, lines: Iterable[Line]) -> Iterator[Unit]:
+        lines = iter(lines)
+        for _, its in self._lines:
+            yield from TextFormat(html.NAME).units([next(lines) for _ in its])
+
+    def write(self, stream: BinaryIO, corrections: Sequence[Correction]) -> None:
+        """Writes the book with each line's correction to `stream`."""
+        done, texts = iter(corrections), {}
+        for name, its in self._lines:
+            mine = [next(done) for _ in its]
+            if any(c.edits for c in mine):
+                texts[name] = "".join(c.text + x.ending for c, x in zip(mine, its, strict=True))
+        self.book.write(stream, texts)
+
+    def output(self, stream: BinaryIO) -> DocumentOutput:
+        return DocumentOutput(self, stream)
+
+
+def _contents(stream: BinaryIO) -> bytes:
+    data = stream.read(MAX_DOCUMENT + 1)
+    if len(data) > MAX_DOCUMENT:
+        raise TextError(f"larger than {MAX_DOCUMENT >> 20} MiB: not read")
+    return data
+
+
+def _opened(kind, data: bytes):
+    try:
+        return kind(data)
+    except ContainerError as e:
+        raise TextError(str(e)) from None
+
+
 class DocumentOutput:
-    """A LineOutput (render.py) for a Word document: the corrected document, written whole
+    """A LineOutput (render.py) for a Word document or a book: the corrected one, written whole
     once its last paragraph is corrected."""
 
-    def __init__(self, fmt: DocxFormat, stream: BinaryIO):
+    def __init__(self, fmt: DocxFormat | EpubFormat, stream: BinaryIO):
         self._format, self._stream, self._corrections = fmt, stream, []
 
     def write(self, correction: Correction, ending: str, number: int) -> None:
@@ -175,7 +228,7 @@ def format_for(
     choice: str = "auto",
     test_strings: bool = True,
     track_changes: str | None = None,
-) -> TextFormat | DocxFormat:
+) -> TextFormat | DocxFormat | EpubFormat:
     """The format of the document `name` (a file name; None for an unnamed text or stdin):
     `choice` (a syntax.SYNTAXES choice or a Pygments language), "auto" going by the name.
     `test_strings` False leaves the string literals of a test's source file alone (they hold
@@ -185,13 +238,15 @@ def format_for(
     chosen = syntax.syntax_of(name, choice)
     if chosen == docx.NAME:
         return DocxFormat(track_changes)
+    if chosen == epub.NAME:
+        return EpubFormat()
     strings = test_strings or not (name and code.is_test_file(name))
     return TextFormat(chosen, strings)
 
 
 def is_binary(name: str | None, choice: str = "auto") -> bool:
-    """Whether the document `name` is read as bytes, not text (a Word document)."""
-    return syntax.syntax_of(name, choice) == docx.NAME
+    """Whether the document `name` is read as bytes, not text (a Word document, a book)."""
+    return syntax.syntax_of(name, choice) in (docx.NAME, epub.NAME)
 
 
 def lines_read(reader: LineReader) -> Iterator[Line]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from electra_corrector.engine.protect import RunPattern, address_ranges
-from electra_corrector.markup import code, docx, html, ignores, latex, notebook, subtitles
+from electra_corrector.markup import code, docx, epub, html, ignores, latex, notebook, subtitles
 from electra_corrector.markup.masking import Range
 from electra_corrector.markup.spans import answering
 
@@ -53,6 +53,7 @@ _EXTENSIONS = {
     **dict.fromkeys(latex.EXTENSIONS, "latex"),
     **dict.fromkeys(notebook.EXTENSIONS, "ipynb"),
     **dict.fromkeys(docx.EXTENSIONS, docx.NAME),
+    **dict.fromkeys(epub.EXTENSIONS, epub.NAME),
 }
 
 Scanner = Callable[[str], list[Range]]  # a line without its ending -> its protected spans
