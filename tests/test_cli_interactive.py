@@ -121,3 +121,21 @@ def test_refused_without_a_terminal(tmp_path):
 def test_refused_where_it_has_no_meaning(cli, argv, why):
     status, out, err = cli("--interactive", *argv)
     assert status == 2 and out == b"" and why in err
+
+
+@pytest.mark.slow
+def test_a_word_document_gets_only_the_accepted_edits(tmp_path):
+    pytest.importorskip("docx")
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("我跟我朋唷打算去法国玩儿。")
+    document.add_paragraph("他再家里看书。")
+    document.save(tmp_path / "a.docx")
+    child = _spawn(tmp_path, "--interactive", "--in-place", "a.docx")
+    assert "a.docx:1:5: 唷 -> 友" in _answer(child, "n")
+    assert "a.docx:2:2: 再 -> 在" in _answer(child, "y")
+    status, _ = _exit(child)
+    assert status == 0
+    texts = [p.text for p in docx.Document(str(tmp_path / "a.docx")).paragraphs]
+    assert texts == ["我跟我朋唷打算去法国玩儿。", "他在家里看书。"]
