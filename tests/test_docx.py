@@ -188,10 +188,29 @@ GOOD = (
 )
 
 
+def _patched(data: bytes, signature: bytes, offset: int, value: int, size: str = "<H") -> bytes:
+    """`data` with the field at `offset` of every record that starts with `signature` set."""
+    import struct
+
+    patched, at = bytearray(data), 0
+    while (at := patched.find(signature, at)) >= 0:
+        struct.pack_into(size, patched, at + offset, value)
+        at += 4
+    return bytes(patched)
+
+
+DEFLATE64 = _patched(  # a compression method zipfile lacks (Windows writes it for big files)
+    _patched(_zip({"word/document.xml": GOOD}), b"PK\x03\x04", 8, 9), b"PK\x01\x02", 10, 9
+)
+FAR_DIRECTORY = _patched(_zip({"word/document.xml": GOOD}), b"PK\x05\x06", 16, 10**6, "<I")
+
+
 @pytest.mark.parametrize(
     ("why", "data"),
     [
         ("truncated", None),
+        ("deflate64", DEFLATE64),
+        ("directory past the end", FAR_DIRECTORY),
         ("no zip", "我跟我朋唷打算".encode()),
         ("bomb", _zip({"word/document.xml": BOMB})),
         ("traversal", _zip({"word/document.xml": GOOD, "../../evil.txt": b"x"})),

@@ -19,6 +19,10 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 MAX_MEMBER = 512 * 1024 * 1024  # bytes a member may inflate to
+# What zipfile raises for a damaged or unreadable zip: besides BadZipFile, NotImplementedError
+# (Deflate64, a "version needed" it lacks, patched data) and ValueError (a negative seek).
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error)
+_DAMAGED += (NotImplementedError, ValueError, OSError)
 
 
 class ContainerError(ValueError):
@@ -34,7 +38,7 @@ class Container:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self._check_members()
             damaged = self.zip.testzip()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as e:
+        except _DAMAGED as e:
             raise ContainerError(f"not a readable {kind} (a damaged zip: {e})") from None
         if damaged is not None:
             raise ContainerError(f"{damaged}: damaged (its checksum does not match)")
@@ -60,7 +64,7 @@ class Container:
     def read(self, name: str) -> bytes:
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
+        except _DAMAGED as e:
             raise ContainerError(f"{name}: damaged ({e})") from None
 
     def write(self, stream: BinaryIO, changed: dict[str, bytes]) -> None:
