@@ -275,3 +275,16 @@ def test_a_hostile_book_is_a_one_line_error_and_stays(correct, tmp_path, why, da
     assert (status, out) == (1, b""), why
     assert err.count("\n") == 1 and str(path) in err, err
     assert path.read_bytes() == data
+
+
+def test_a_book_on_stdin_by_name_comes_back_whole_without_data_descriptors(correct, monkeypatch):
+    import io
+    import zipfile
+
+    book = _book({CHAPTERS[0]: _bytes(HTML)})
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(book)))
+    status, out, err = correct("--syntax", "epub")
+    assert status == 0, err
+    assert _members(out) == _members(_book({CHAPTERS[0]: _bytes(HTML, "友")}))
+    with zipfile.ZipFile(io.BytesIO(out)) as written:  # EPUB readers want no descriptors
+        assert not any(info.flag_bits & 0x8 for info in written.infolist())

@@ -239,3 +239,69 @@ def test_a_damaged_member_is_found_before_anything_is_written(document):
     data[start] ^= 0xFF  # a byte of its compressed data: its checksum no longer matches
     with pytest.raises(ContainerError):
         word.WordDocument(bytes(data))
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _part(body: str, root: str = f'<w:document xmlns:w="{W}">', end: str = "</w:document>"):
+    from electra_corrector.markup import wordxml
+
+    return wordxml.parse(f"{root}{body}{end}".encode())
+
+
+def _tracked(part, edits):
+    import itertools
+
+    from electra_corrector.markup import wordxml
+
+    revision = wordxml.Revision("审校", "2026-12-07T00:00:00Z", itertools.count(50))
+    return wordxml.rewritten(part, edits, revision)
+
+
+def _elements(data: bytes) -> list[tuple[str, list[str]]]:
+    """Each element's namespaced name and attribute names, as a namespace-aware parser reads."""
+    import xml.parsers.expat
+
+    found = []
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = lambda name, attributes: found.append((name, sorted(attributes)))
+    parser.Parse(data, True)
+    return found
+
+
+def test_a_tracked_change_in_a_run_whose_formatting_change_is_tracked_stays_well_formed():
+    from electra_corrector.markup import wordxml
+
+    change = (
+        '<w:rPrChange w:id="1" w:author="张三" w:date="2020-01-01T00:00:00Z"><w:rPr><w:i/>'
+        "</w:rPr></w:rPrChange>"
+    )
+    part = _part(f"<w:p><w:r><w:rPr><w:b/>{change}</w:rPr><w:t>他再家里</w:t></w:r></w:p>")
+    out = _tracked(part, [[(1, "在")]])
+    assert wordxml.parse(out).paragraphs[0].text == "他在家里"  # well-formed; the insertion read
+    ids = re.findall(rb':id="(\d+)"', out)
+    assert len(ids) == len(set(ids)) == 4  # the formatting change once per piece of its run
+    assert out.count(b"<w:rPrChange") == 2  # never on the inserted or deleted text
+
+
+def test_revisions_are_in_wordprocessingml_whatever_prefix_the_part_uses():
+    for root, body, end in (
+        (f'<document xmlns="{W}">', "<body><p><r><t>他再家里</t></r></p></body>", "</document>"),
+        (
+            f'<w:document xmlns:w="{W}" xmlns:x="{W}">',
+            "<w:p><w:r><x:t>他再家里</x:t></w:r></w:p>",
+            "",
+        ),
+    ):
+        out = _tracked(_part(body, root, end or "</w:document>"), [[(1, "在")]])
+        elements = dict(_elements(out))
+        assert elements[f"{W} del"] == [f"{W} author", f"{W} date", f"{W} id"], out
+        assert f"{W} ins" in elements and f"{W} delText" in elements
+
+
+def test_text_after_a_ruby_in_its_run_and_line_breaks_inside_text_are_read():
+    ruby = "<w:ruby><w:rt><w:r><w:t>zài</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>再</w:t></w:r>"
+    part = _part(f"<w:p><w:r>{ruby}</w:rubyBase></w:ruby><w:t>家里</w:t></w:r></w:p>")
+    assert part.paragraphs[0].text == "再家里"  # the annotation left out
+    assert _part("<w:p><w:r><w:t>他\r\n再\n家</w:t></w:r></w:p>").paragraphs[0].text == "他 再 家"

@@ -32,7 +32,7 @@ _DOCUMENTS = {
     "latex": latex.protected_lines,
     "ipynb": notebook.protected_lines,
 }
-# A Word document is read from its bytes, not as lines (document/formats.py's DocxFormat).
+# A Word document or a book is read from its bytes, not as lines (document/formats.py).
 SYNTAXES = (
     "auto",
     "text",
@@ -40,6 +40,7 @@ SYNTAXES = (
     "rst",
     *_DOCUMENTS,
     docx.NAME,
+    epub.NAME,
     code.CODE,
 )  # or a Pygments lexer
 _OWN = ("text", "markdown", "rst")

@@ -8,8 +8,11 @@ The part is never serialised again: an edit replaces the bytes of the characters
 byte for byte. A paragraph's text is its runs' text in order, so a word split over runs of
 different formatting is read whole. Kept in the text but never edited, so that context and
 offsets hold: tabs, breaks, symbols, note references, fields (codes and results), text already
-inside a tracked insertion, characters written as references. Left out: deleted text, drawings
-and embedded objects (text boxes among them), math, ruby annotations.
+inside a tracked insertion, characters written as references; a line break inside text reads as
+the space Word shows. Left out: deleted text, drawings and embedded objects (text boxes among
+them), math, ruby annotations. A tracked change is written in the part's own WordprocessingML
+namespace whatever prefix the part uses; a run's tracked formatting change (`w:rPrChange`)
+stays with each piece of the run it was on, with ids of their own, never on the changed text.
 
 The parser refuses a DTD, so no entity can expand (an XML bomb) or fetch anything.
 """
@@ -20,6 +23,7 @@ import re
 import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
@@ -47,6 +51,8 @@ _TAG = re.compile(rb"<[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*>")
 _REFERENCE = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _NAME = re.compile(rb"<([^\s/>]+)")
+# A tracked formatting change inside a run's properties: never copied onto new runs.
+_FORMAT_CHANGE = re.compile(rb"<([\w.-]+:)?rPrChange\b[^>]*?(?:/>|>.*?</\1rPrChange>)", re.S)
 _ID = re.compile(rb':id="(-?\d+)"')
 
 
@@ -66,17 +72,22 @@ class Segment(NamedTuple):
     open_tag: tuple[int, int]  # the bytes of its start tag
     run_tag: bytes  # its run's start tag, to reopen the run after a change
     properties: bytes  # its run's <w:rPr>...</w:rPr> (b"" without), for the changed text
-    prefix: bytes  # the namespace prefix its tags are written with (b"w:")
+    names: tuple[bytes, bytes]  # the run's and the text's tag names as written (b"w:r", b"w:t")
+    namespace: bytes  # WordprocessingML's, as the part uses it (transitional or strict)
 
 
 @dataclass
 class Paragraph:
-    text: str = ""
+    parts: list[str] = field(default_factory=list, repr=False)
     places: list[Place | None] = field(default_factory=list)  # per character; None: not editable
 
     def add(self, text: str, place: Place | None = None) -> None:
-        self.text += text
+        self.parts.append(text)
         self.places += [place] * len(text)
+
+    @cached_property
+    def text(self) -> str:  # asked once the part is read; joined once, however long
+        return "".join(self.parts)
 
 
 @dataclass
@@ -134,7 +145,7 @@ class _Reader:
         self.skipped = 0  # depth inside an element whose content is never read
         self.kept = 0  # depth inside a tracked insertion or a simple field: read, never edited
         self.fields = 0  # open complex fields (fldChar begin ... end): read, never edited
-        self.run: tuple[bytes, bytes] | None = None  # the open run's start tag and properties
+        self.runs: list[list[bytes]] = []  # open runs' start tags and properties (ruby nests)
         self.properties_start = -1
         self.text_start: tuple[int, int] | None = None  # the open <w:t>'s start tag
 
@@ -166,11 +177,12 @@ class _Reader:
         elif local in ("ins", "moveTo", "fldSimple"):
             self.kept += 1
         elif local == "r":
-            self.run = (self.data[at : self._tag_end(at)], b"")
+            self.runs.append([self.data[at : self._tag_end(at)], b""])
         elif local == "rPr" and parent == "r":
             self.properties_start = at
         elif local == "t" and parent == "r":
             self.text_start = (at, self._tag_end(at))
+            self.namespace = namespace.encode()
         elif local == "fldChar":
             kind = attributes.get(f"{namespace} fldCharType")
             self.fields = (
@@ -193,18 +205,18 @@ class _Reader:
             self.paragraphs.append(self.open.pop())
         elif local in ("ins", "moveTo", "fldSimple"):
             self.kept -= 1
-        elif local == "rPr" and self.properties_start >= 0 and self.run is not None:
-            self.run = (self.run[0], self.data[self.properties_start : self._tag_end(at)])
+        elif local == "rPr" and self.parents[-1:] == ["r"] and self.properties_start >= 0:
+            self.runs[-1][1] = self.data[self.properties_start : self._tag_end(at)]
             self.properties_start = -1
-        elif local == "r":
-            self.run = None
+        elif local == "r" and self.runs:
+            self.runs.pop()
         elif local == "t" and self.text_start is not None:
             self._text(self.text_start, at)
             self.text_start = None
 
     def _text(self, open_tag: tuple[int, int], close: int) -> None:
         """The characters of a <w:t> whose content lies in the part's bytes up to `close`."""
-        if not self.open or self.run is None:
+        if not self.open or not self.runs:
             return
         paragraph, (tag_start, content) = self.open[-1], open_tag
         if self.data[content - 2 : content] == b"/>":
@@ -215,17 +227,18 @@ class _Reader:
             return
         editable = not (self.kept or self.fields)
         if editable:
-            prefix = _NAME.match(self.data, tag_start).group(1)[:-1]  # b"w:" of "<w:t"
-            self.segments.append(Segment(open_tag, *self.run, prefix))
+            run_tag, properties = self.runs[-1]
+            names = (_NAME.match(run_tag).group(1), _NAME.match(self.data, tag_start).group(1))
+            self.segments.append(Segment(open_tag, run_tag, properties, names, self.namespace))
         segment, at, i = len(self.segments) - 1, content, 0
         while i < len(raw):
             char, width = raw[i], 1
             if char == "&":
                 width = raw.index(";", i) - i + 1
                 char = _unreferenced(raw[i : i + width])
-            elif char == "\r":
-                width = 1 + (raw[i + 1 : i + 2] == "\n")
-                char = "\n"
+            elif char in "\r\n":  # a line break in XML text is a space to Word
+                width = 1 + (raw[i : i + 2] == "\r\n")
+                char = " "
             size = len(raw[i : i + width].encode("utf-8"))
             # A character written as a reference stays as written (docs/documents.md).
             place = Place(at, at + size, segment) if editable and width == 1 else None
@@ -287,22 +300,25 @@ def _changed(
     if revision is None:
         return {(start, end): right}
     segment = part.segments[group[0][0].segment]
-    w, props = segment.prefix, segment.properties
+    run, text = segment.names
+    # The revisions are written with the prefix w:, declared where the part uses another.
+    declared = b"" if (run, text) == (b"w:r", b"w:t") else b' xmlns:w="%s"' % segment.namespace
+    kept = _FORMAT_CHANGE.sub(b"", segment.properties)  # the new runs' formatting as it is now
+    reopened = _ID.sub(lambda _: b':id="%d"' % next(revision.ids), segment.properties)
+    who = f'w:author={quoteattr(revision.author)} w:date="{revision.date}"'.encode()
     wrong = part.data[start:end]
-    prefix = w.decode()
-    who = f' {prefix}author={quoteattr(revision.author)} {prefix}date="{revision.date}"'.encode()
     deleted, inserted = next(revision.ids), next(revision.ids)
     preserved = b' xml:space="preserve">'
     new = b"".join(
         [
-            b"</%st></%sr>" % (w, w),  # the run so far ends; the change; the run goes on
-            b'<%sdel %sid="%d"%s><%sr>%s' % (w, w, deleted, who, w, props),
-            b"<%sdelText%s%s</%sdelText></%sr></%sdel>" % (w, preserved, wrong, w, w, w),
-            b'<%sins %sid="%d"%s><%sr>%s' % (w, w, inserted, who, w, props),
-            b"<%st%s%s</%st></%sr></%sins>" % (w, preserved, right, w, w, w),
+            b"</%s></%s>" % (text, run),  # the run so far ends; the change; the run goes on
+            b'<w:del%s w:id="%d" %s><w:r>%s' % (declared, deleted, who, kept),
+            b"<w:delText%s%s</w:delText></w:r></w:del>" % (preserved, wrong),
+            b'<w:ins%s w:id="%d" %s><w:r>%s' % (declared, inserted, who, kept),
+            b"<w:t%s%s</w:t></w:r></w:ins>" % (preserved, right),
             segment.run_tag,
-            props,
-            b"<%st%s" % (w, preserved),
+            reopened,
+            b"<%s%s" % (text, preserved),
         ]
     )
     return {(start, end): new, **_preserving(part, segment)}

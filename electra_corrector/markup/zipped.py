@@ -72,7 +72,10 @@ class Container:
         if not changed:
             stream.write(self.data)
             return
-        with zipfile.ZipFile(stream, "w") as out:
+        # Built in memory, then written: on a stream that cannot seek (a pipe) zipfile would add
+        # data descriptors, which some readers of EPUB's stored mimetype refuse.
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as out:
             out.comment = self.zip.comment
             for info in self.zip.infolist():
                 kept = _copied_info(info)
@@ -81,14 +84,29 @@ class Container:
                     continue
                 with self.zip.open(info) as source, out.open(kept, "w") as target:
                     shutil.copyfileobj(source, target)
+        stream.write(buffer.getvalue())
 
 
 def _copied_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A member's entry as it was: name, time, compression, attributes, comment."""
+    """A member's entry as it was: name, time, compression, attributes, comment, extra fields
+    (timestamps, owners; not Zip64's, which zipfile writes itself where needed)."""
     kept = zipfile.ZipInfo(info.filename, info.date_time)
+    kept.extra = _without_zip64(info.extra)
+    kept.create_version = info.create_version
     kept.compress_type = info.compress_type
     kept.comment = info.comment
     kept.external_attr = info.external_attr
     kept.internal_attr = info.internal_attr
     kept.create_system = info.create_system
     return kept
+
+
+def _without_zip64(extra: bytes) -> bytes:
+    """The extra fields but Zip64's (header id 1), which zipfile adds again itself."""
+    kept, at = [], 0
+    while at + 4 <= len(extra):
+        size = int.from_bytes(extra[at + 2 : at + 4], "little")
+        if int.from_bytes(extra[at : at + 2], "little") != 1:
+            kept.append(extra[at : at + 4 + size])
+        at += 4 + size
+    return b"".join(kept)
