@@ -29,9 +29,10 @@ def add_syntax_option(group) -> None:
         default="auto",
         metavar="SYNTAX",
         help="markdown and rst never edit code, link targets, URLs or HTML tags; html, srt, "
-        "vtt, ass, latex and ipynb edit only prose (docs/documents.md); code (or a language: "
-        "python, js, go, yaml, ...) edits only comments and strings (default auto: by file "
-        "name: .md, .rst, .html, .srt, .vtt, .ass, .tex, .ipynb, source code; the rest is text)",
+        "vtt, ass, latex, ipynb, docx (Word) and epub edit only prose (docs/documents.md); "
+        "code (or a language: python, js, go, yaml, ...) edits only comments and strings "
+        "(default auto: by file name: .md, .rst, .html, .srt, .vtt, .ass, .tex, .ipynb, .docx, "
+        ".epub, source code; the rest is text)",
     )
 
 
