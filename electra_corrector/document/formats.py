@@ -20,7 +20,6 @@ a unit, and its corrected form is the document again, written by `output`.
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
@@ -130,12 +129,6 @@ class DocxFormat:
         for line, (_, paragraph) in zip(lines, self.document.paragraphs, strict=True):
             editable = [(i, i + 1) for i, place in enumerate(paragraph.places) if place]
             yield Unit(line, complement(editable, len(line.body)), None)
-
-    def rebuilt(self, units: Sequence[Unit], corrections: Sequence[Correction]) -> bytes:
-        """The document with every paragraph's correction, as `output` writes it."""
-        stream = io.BytesIO()
-        self.write(stream, corrections)
-        return stream.getvalue()
 
     def output(self, stream: BinaryIO) -> DocumentOutput:
         return DocumentOutput(self, stream)
