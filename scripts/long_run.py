@@ -25,7 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "electra_models"
+# bf16 autocast: 1.5-2x fp32's steps/s on this AVX512-BF16 CPU (stage 1 of long4 ran in fp32)
 RECIPE = ["--lr", "3e-4", "--keep-fraction", "0.1", "--g-objective", "candidates"]
+RECIPE += ["--precision", "bf16"]
 RECIPE += ["--checkpoint-minutes", "10", "--eval-minutes", "15", "--no-progress"]
 
 

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from electra_corrector.markup.syntax import syntax_of
+from tests.zips import members, zip_of
 
 FIXED, KEPT = "①", "②"
 PROSE = f"我跟朋{FIXED}打算去法国"
@@ -203,31 +204,14 @@ def test_inline_ignores_work_in_these_formats_too():
 
 def _book(chapters: dict[str, bytes], mimetype: bytes = b"application/epub+zip") -> bytes:
     """An EPUB as its writers make it: `mimetype` first and stored, then the rest deflated."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as book:
-        book.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
-        book.writestr(
-            "META-INF/container.xml",
-            '<container><rootfiles><rootfile full-path="OEBPS/content.opf"/></rootfiles>'
-            "</container>",
-            compress_type=zipfile.ZIP_DEFLATED,
-        )
-        book.writestr("OEBPS/content.opf", "<package>朋唷</package>", zipfile.ZIP_DEFLATED)
-        book.writestr("OEBPS/style.css", ".朋唷 { color: red }", zipfile.ZIP_DEFLATED)
-        for name, data in chapters.items():
-            book.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-def _members(data: bytes) -> list[tuple[str, int, bytes]]:
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        return [(i.filename, i.compress_type, book.read(i)) for i in book.infolist()]
+    container = '<container><rootfiles><rootfile full-path="OEBPS/content.opf"/></rootfiles>'
+    entries = {
+        "mimetype": mimetype,
+        "META-INF/container.xml": container + "</container>",
+        "OEBPS/content.opf": "<package>朋唷</package>",
+        "OEBPS/style.css": ".朋唷 { color: red }",
+    }
+    return zip_of({**entries, **chapters}, deflated=True)
 
 
 CHAPTERS = ("OEBPS/one.xhtml", "OEBPS/two.xhtml")
@@ -238,8 +222,8 @@ def test_a_book_has_its_chapters_corrected_as_html_and_the_rest_kept(correct, tm
     path.write_bytes(_book(dict.fromkeys(CHAPTERS, _bytes(HTML))))
     status, _, err = correct("--in-place", path)
     assert status == 0, err
-    expected = _members(_book(dict.fromkeys(CHAPTERS, _bytes(HTML, "友"))))
-    assert _members(path.read_bytes()) == expected  # order, compression, every other byte
+    expected = members(_book(dict.fromkeys(CHAPTERS, _bytes(HTML, "友"))))
+    assert members(path.read_bytes()) == expected  # order, compression, every other byte
 
 
 def test_a_book_without_typos_in_prose_comes_back_byte_identical(correct, tmp_path):
@@ -285,6 +269,6 @@ def test_a_book_on_stdin_by_name_comes_back_whole_without_data_descriptors(corre
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(book)))
     status, out, err = correct("--syntax", "epub")
     assert status == 0, err
-    assert _members(out) == _members(_book({CHAPTERS[0]: _bytes(HTML, "友")}))
+    assert members(out) == members(_book({CHAPTERS[0]: _bytes(HTML, "友")}))
     with zipfile.ZipFile(io.BytesIO(out)) as written:  # EPUB readers want no descriptors
         assert not any(info.flag_bits & 0x8 for info in written.infolist())

@@ -17,6 +17,7 @@ from electra_corrector.markup.syntax import syntax_of
 from electra_corrector.markup.zipped import ContainerError
 from tests.libreoffice import converted_text, needs_office, needs_uno, revised_text
 from tests.wordfiles import HYPERLINK, PROSE_TYPOS, clean_document, members, typo_document
+from tests.zips import zip_of
 
 pytest.importorskip("docx")  # python-docx, from the test extra
 
@@ -168,14 +169,6 @@ def test_track_changes_is_refused_with_a_report(correct, document):
     assert stopped.value.code == 2
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
-
-
 BOMB = (
     b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "\xe6\x9c\x8b\xe5\x94\xb7">'
     b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
@@ -200,9 +193,9 @@ def _patched(data: bytes, signature: bytes, offset: int, value: int, size: str =
 
 
 DEFLATE64 = _patched(  # a compression method zipfile lacks (Windows writes it for big files)
-    _patched(_zip({"word/document.xml": GOOD}), b"PK\x03\x04", 8, 9), b"PK\x01\x02", 10, 9
+    _patched(zip_of({"word/document.xml": GOOD}), b"PK\x03\x04", 8, 9), b"PK\x01\x02", 10, 9
 )
-FAR_DIRECTORY = _patched(_zip({"word/document.xml": GOOD}), b"PK\x05\x06", 16, 10**6, "<I")
+FAR_DIRECTORY = _patched(zip_of({"word/document.xml": GOOD}), b"PK\x05\x06", 16, 10**6, "<I")
 
 
 @pytest.mark.parametrize(
@@ -212,12 +205,12 @@ FAR_DIRECTORY = _patched(_zip({"word/document.xml": GOOD}), b"PK\x05\x06", 16, 1
         ("deflate64", DEFLATE64),
         ("directory past the end", FAR_DIRECTORY),
         ("no zip", "我跟我朋唷打算".encode()),
-        ("bomb", _zip({"word/document.xml": BOMB})),
-        ("traversal", _zip({"word/document.xml": GOOD, "../../evil.txt": b"x"})),
-        ("absolute", _zip({"word/document.xml": GOOD, "/etc/evil": b"x"})),
-        ("unterminated", _zip({"word/document.xml": GOOD[:-30]})),
-        ("no body", _zip({"word/other.xml": GOOD})),
-        ("not utf-8", _zip({"word/document.xml": GOOD.replace("朋".encode(), b"\xff\xfe")})),
+        ("bomb", zip_of({"word/document.xml": BOMB})),
+        ("traversal", zip_of({"word/document.xml": GOOD, "../../evil.txt": b"x"})),
+        ("absolute", zip_of({"word/document.xml": GOOD, "/etc/evil": b"x"})),
+        ("unterminated", zip_of({"word/document.xml": GOOD[:-30]})),
+        ("no body", zip_of({"word/other.xml": GOOD})),
+        ("not utf-8", zip_of({"word/document.xml": GOOD.replace("朋".encode(), b"\xff\xfe")})),
     ],
 )
 def test_a_hostile_word_file_is_a_one_line_error_and_stays(correct, document, why, data):

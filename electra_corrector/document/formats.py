@@ -21,7 +21,7 @@ a unit, and its corrected form is the document again, written by `output`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import BinaryIO, NamedTuple
 
@@ -216,6 +216,13 @@ class DocumentOutput:
         self._stream.flush()
 
 
+# The formats read as bytes, by syntax name, each made from the run's track_changes author.
+BINARY_FORMATS: dict[str, Callable[[str | None], DocxFormat | EpubFormat]] = {
+    docx.NAME: DocxFormat,
+    epub.NAME: lambda track_changes: EpubFormat(),
+}
+
+
 def format_for(
     name: str | None,
     choice: str = "auto",
@@ -229,17 +236,15 @@ def format_for(
     `track_changes`, an author's name, writes a Word document's corrections as tracked
     changes."""
     chosen = syntax.syntax_of(name, choice)
-    if chosen == docx.NAME:
-        return DocxFormat(track_changes)
-    if chosen == epub.NAME:
-        return EpubFormat()
+    if chosen in BINARY_FORMATS:
+        return BINARY_FORMATS[chosen](track_changes)
     strings = test_strings or not (name and code.is_test_file(name))
     return TextFormat(chosen, strings)
 
 
 def is_binary(name: str | None, choice: str = "auto") -> bool:
     """Whether the document `name` is read as bytes, not text (a Word document, a book)."""
-    return syntax.syntax_of(name, choice) in (docx.NAME, epub.NAME)
+    return syntax.syntax_of(name, choice) in BINARY_FORMATS
 
 
 def lines_read(reader: LineReader) -> Iterator[Line]:
