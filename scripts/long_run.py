@@ -6,7 +6,8 @@ most) with stages.jsonl, a line per stage. A stage starts from training/NAME, or
 first, from the shipped model grown to --layers layers (scripts/grow.py); it trains with the
 recipe below for --minutes (checkpoints in runs/NAME-sK/ckpt, git-ignored, so an interrupted
 stage goes on with --resume), then `keep` exports it to training/NAME with the shipped decoding
-rules and tunes it and the shipped model on dev with the same grid (tune.py --candidates 5).
+rules and tunes it and the shipped model on dev the same way (tune.py --candidates 5, the settings
+and ceilings of the shipped model's own tuning).
 A stage's weights replace the shipped model only by hand, and only when they beat it there.
 
     python scripts/long_run.py train --minutes 100 &    # a session's stage, in the background
@@ -29,6 +30,8 @@ SHIPPED = ROOT / "data" / "electra_models"
 RECIPE = ["--lr", "3e-4", "--keep-fraction", "0.1", "--g-objective", "candidates"]
 RECIPE += ["--precision", "bf16"]
 RECIPE += ["--checkpoint-minutes", "10", "--eval-minutes", "15", "--no-progress"]
+# The settings the shipped model's tuning varied (the others are its rules), so scores compare.
+VARIED = "min_gain,lm_flag,detection_weight,lm_weight"
 
 
 def stages(kept: Path) -> list[dict]:
@@ -62,6 +65,7 @@ def keep(args: argparse.Namespace) -> None:
         sys.exit(f"{final}: no finished stage (scripts/train.py --export-only --name {name})")
     config = json.loads((final / "corrector_config.json").read_text(encoding="utf-8"))
     rules = json.loads((SHIPPED / "corrector_config.json").read_text(encoding="utf-8"))
+    limits = rules["tuned"]  # the ceilings the shipped model was tuned under
     rules = {k: v for k, v in rules.items() if k not in ("trained", "tuned", "model")}
     (final / "corrector_config.json").write_text(
         json.dumps({**config, **rules}, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -69,10 +73,12 @@ def keep(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import tune
 
+    same_way = ["--dev", str(args.dev), "--candidates", "5", "--vary", VARIED]
+    same_way += ["--max-clean", str(limits["max_clean"]), "--max-fpr", str(limits["max_fpr"])]
+    same_way += ["--max-learner-fpr", str(limits["max_learner_fpr"])]
     scores = {}
     for label, model in (("stage", final), ("shipped", SHIPPED)):
-        result = tune.main(["--model", str(model), "--dev", str(args.dev), "--candidates", "5"])
-        scores[label] = result["pooled"]
+        scores[label] = tune.main(["--model", str(model), *same_way])["pooled"]
     args.kept.mkdir(parents=True, exist_ok=True)
     for part in ("discriminator", "generator"):
         shutil.rmtree(args.kept / part, ignore_errors=True)

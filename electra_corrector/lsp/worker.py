@@ -9,6 +9,8 @@ import queue
 import threading
 from collections.abc import Callable
 
+from electra_corrector.base.futures import settle
+
 
 class Worker:
     def __init__(self):
@@ -29,13 +31,4 @@ class Worker:
                 result, error = function(*args), None
             except Exception as e:  # handed to the awaiting coroutine, which reports it
                 result, error = None, e
-            loop.call_soon_threadsafe(_settle, future, result, error)
-
-
-def _settle(future: asyncio.Future, result, error: Exception | None) -> None:
-    if future.cancelled():
-        return
-    if error is None:
-        future.set_result(result)
-    else:
-        future.set_exception(error)
+            loop.call_soon_threadsafe(settle, future, result, error)

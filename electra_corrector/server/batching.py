@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from electra_corrector.base.futures import settle
+
 
 class QueueFull(Exception):
     """More texts waiting than the queue holds: the client should retry later."""
@@ -131,13 +133,4 @@ class Batcher:
 def _hand(job: _Job, result, error: Exception | None) -> None:
     # A closed loop has no one waiting (a client gone, a test's loop): the thread goes on.
     with contextlib.suppress(RuntimeError):
-        job.loop.call_soon_threadsafe(_settle, job.future, result, error)
-
-
-def _settle(future: asyncio.Future, result, error: Exception | None) -> None:
-    if future.cancelled():
-        return
-    if error is None:
-        future.set_result(result)
-    else:
-        future.set_exception(error)
+        job.loop.call_soon_threadsafe(settle, job.future, result, error)
