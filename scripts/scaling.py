@@ -79,7 +79,7 @@ def parameters(model: Path) -> int:
     total = 0
     for part in ("discriminator", "generator"):
         with safe_open(model / part / "model.safetensors", "np") as weights:
-            total += sum(math.prod(weights.get_slice(k).get_shape()) for k in weights.keys())
+            total += sum(math.prod(weights.get_slice(k).get_shape()) for k in weights.keys())  # noqa: SIM118
     return total
 
 
