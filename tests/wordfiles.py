@@ -5,10 +5,10 @@ must be the original part, byte for byte."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
+
+from tests import zips
 
 PROSE_TYPOS = 7  # the 唷 in prose, all fixed; every other 唷 stays
 HYPERLINK = "https://example.com/朋唷"
@@ -91,6 +91,5 @@ def clean_document(path: Path) -> Path:
 
 
 def members(path: Path) -> dict[str, bytes]:
-    """Each member's uncompressed bytes, in the zip's order."""
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
-        return {info.filename: z.read(info) for info in z.infolist()}
+    """Each member's uncompressed bytes by name, in the zip's order."""
+    return {name: data for name, _, data in zips.members(path.read_bytes())}
