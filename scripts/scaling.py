@@ -11,7 +11,8 @@ loss curves are in runs/scaling/NAME/train_log.jsonl (evaluation time is not tra
     python scripts/scaling.py --shapes 2,256 4,256 --minutes 2  # a quick look
 
 Results go to runs/scaling/results.jsonl (one line per shape, kept between runs: a shape
-already measured with the same minutes is not trained again).
+already measured with the same minutes and precision is not trained again). On a CPU without
+AVX512-BF16, bf16 is emulated and about 10x slower: use --precision fp32 there.
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ def full_shape(short: str) -> str:
     return f"{layers},{hidden},{hidden // 64},{hidden * 4}"
 
 
-def trained(shape: str, args: argparse.Namespace) -> Path:
+def run_name(shape: str, precision: str) -> str:
+    """2,256 → 2x256 (bf16, the first runs) or 2x256-fp32: a run of each precision its own."""
     name = "x".join(shape.split(","))
+    return name if precision == "bf16" else f"{name}-{precision}"
+
+
+def trained(shape: str, args: argparse.Namespace) -> Path:
+    name = run_name(shape, args.precision)
     model = WORK / name / "model"
     command = [
         sys.executable,
@@ -68,8 +75,8 @@ def trained(shape: str, args: argparse.Namespace) -> Path:
     return model
 
 
-def curve(shape: str) -> list[dict]:
-    log = WORK / "x".join(shape.split(",")) / "train_log.jsonl"
+def curve(shape: str, precision: str) -> list[dict]:
+    log = WORK / run_name(shape, precision) / "train_log.jsonl"
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
@@ -98,7 +105,7 @@ def measured(shape: str, args: argparse.Namespace) -> dict:
         "threads": args.threads,
         "precision": args.precision,
         "parameters": parameters(model),
-        "curve": curve(shape),
+        "curve": curve(shape, args.precision),
         **result,
     }
 
@@ -136,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if results_file.is_file():
         for line in results_file.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
-            results[(r["shape"], r["minutes"])] = r
+            results[r["shape"], r["minutes"], r.get("precision", "bf16")] = r
     for shape in args.shapes:
-        if (shape, args.minutes) not in results:
-            results[(shape, args.minutes)] = r = measured(shape, args)
+        if (shape, args.minutes, args.precision) not in results:
+            results[shape, args.minutes, args.precision] = r = measured(shape, args)
             with results_file.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(
@@ -149,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "| mean clean |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
     )
     for shape in args.shapes:
-        print(row(results[(shape, args.minutes)]))
+        print(row(results[shape, args.minutes, args.precision]))
     return 0
 
 

@@ -39,6 +39,7 @@ def random_proposals(rng: random.Random, text: str) -> list[Proposal]:
                     words=rng.uniform(-4, 4),
                     frequency=rng.uniform(-3, 3),
                     kind=rng.choice(["", *KINDS]),
+                    rule=rng.choice(["", "", "", "", "再+V+一次"]),
                 )
             )
             if rng.random() < 0.1:

@@ -232,10 +232,14 @@ def test_the_funnel_counts_an_edit_the_second_pass_made_as_accepted():
 
 
 def test_the_shipped_model_puts_a_common_particle_right():
-    """再 for 在, the first miss a new user met, fixed by the shipped model with its own settings
-    (the trigram's 在家里 carries it); 在试一次 for 再试一次 is still missed (the model card)."""
+    """The first misses a new user met, fixed by the shipped model with its own settings: 再 for
+    在 (the trigram's 在家里 carries it), and 在 for 再 before a verb and 一次 (a construction:
+    no model sees that clue), while the right sentences stay as they are."""
     from electra_corrector import Corrector
 
     corrector = Corrector()
     assert corrector.correct("他再家里看书。").text == "他在家里看书。"
     assert corrector.correct("他在家里看书。").edits == ()
+    assert corrector.correct("我们一定要在试一次").text == "我们一定要再试一次"
+    assert corrector.correct("我们一定要再试一次").edits == ()
+    assert corrector.correct("现在试一下就知道了。").edits == ()

@@ -241,6 +241,27 @@ def test_candidate_objective_masks_only_right_characters(tmp_path, tokenizer, co
     assert np.array_equal(seen[-1].numpy(), batch.inputs)  # evaluation reads the text as is
 
 
+@pytest.mark.parametrize("native", [True, False])
+def test_bf16_on_a_cpu_without_it_warns(tmp_path, tokenizer, corruptor, monkeypatch, native):
+    import warnings
+
+    from electra_corrector.training import models, trainer
+    from electra_corrector.training.dataset import encode
+
+    monkeypatch.setattr(trainer, "cpu_has_bf16", lambda: native)
+    clean = encode(tokenizer, generated_sentences()[:8])
+    d, g = models.fresh_pair(tiny_config(), tiny_config(), seed=0)
+    settings = trainer.TrainSettings(
+        run_dir=tmp_path, steps=1, threads=1, progress=False, precision="bf16", g_objective="vocab"
+    )
+    sampler = BatchSampler(clean, [], corruptor, 256, 0.0, seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.Trainer(settings, d, g, sampler)
+    said = [str(w.message) for w in caught if "AVX512-BF16" in str(w.message)]
+    assert len(said) == (0 if native else 1)
+
+
 def test_checkpoint_resumes_the_same_state(tmp_path, tokenizer, corruptor, monkeypatch):
     from electra_corrector.training import models
     from electra_corrector.training.dataset import encode

@@ -22,6 +22,7 @@ from electra_corrector.engine.options import ACCEPT_RULE_FIELDS, CorrectorOption
 from electra_corrector.engine.precision import convert, float_type, settle
 from electra_corrector.engine.protect import address_offsets
 from electra_corrector.engine.result import Correction, Proposal
+from electra_corrector.knowledge.constructions import matches
 from electra_corrector.knowledge.evidence import preload
 from electra_corrector.knowledge.userdict import ProtectedTerms
 from electra_corrector.models.fingerprint import fingerprint, model_digest
@@ -92,7 +93,8 @@ class Corrector:
             protect=tuple(dict.fromkeys((*self.options.protect, *extra_protect))),
             confusions=tuple(dict.fromkeys((*self.options.confusions, *extra_confusions))),
         )
-        knowledge = preload() if self.options.word_knowledge else None
+        wanted = self.options.word_knowledge or self.options.constructions
+        knowledge = preload() if wanted else None
         self.device = _torch_device(device)
         self.precision = settle(precision, self.device)
         self.models = load_models(source, self.device, float_type(self.precision))
@@ -111,7 +113,9 @@ class Corrector:
         if self.options.confusions:
             table = table.extended(self.options.confusions)
         self._protected = ProtectedTerms(self.options.protect)
-        self._knowledge = knowledge.result() if knowledge else None
+        loaded = knowledge.result() if knowledge else None
+        self._knowledge = loaded if self.options.word_knowledge else None
+        self._words = loaded.words if self.options.constructions else None
         self._picker = CandidatePicker(
             tokenizer,
             self.options,
@@ -220,6 +224,9 @@ class Corrector:
             with torch.inference_mode():
                 for i in range(0, len(spans), self.batch_size):
                     self._propose_spans(read, spans[i : i + self.batch_size], found)
+        if self._words is not None:
+            for text, by_offset in zip(read, found, strict=True):
+                self._construct(text, by_offset)
         proposals = [
             sorted(p for at_offset in by_offset.values() for p in at_offset) for by_offset in found
         ]
@@ -229,6 +236,22 @@ class Corrector:
             self._written_back(text, found) if view else found
             for text, view, found in zip(texts, views, proposals, strict=True)
         ]
+
+    def _construct(self, text: str, by_offset: dict[int, list[Proposal]]) -> None:
+        """Where a construction names the right character, its substitute replaces the models'
+        proposals there (keeping their evidence when they had proposed it too; else with no
+        model evidence, and score 1: the construction is sure)."""
+        kind = self._picker.table.kind
+        for offset, right, rule in matches(text, self._words):
+            same = [p for p in by_offset.get(offset, ()) if p.right == right]
+            wrong = text[offset]
+            by_offset[offset] = [
+                same[0]._replace(rule=rule)
+                if same
+                else Proposal(
+                    offset, wrong, right, 0.0, 0.0, 1.0, kind=kind(wrong, right) or "", rule=rule
+                )
+            ]
 
     def _written_back(self, text: str, proposals: list[Proposal]) -> list[Proposal]:
         """Proposals made on a traditional text's simplified view, in the text's own script: a

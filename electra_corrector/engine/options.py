@@ -86,6 +86,10 @@ class CorrectorOptions:
     # second pass's result (it may add edits, or change or undo the first's); "agree": only the
     # first pass's edits that the second leaves alone.
     second_pass: str = "off"
+    # Grammar constructions (knowledge/constructions.py): where one names the right character
+    # (在 before a verb and 一次 is 再), that substitute is proposed, and taken, whatever the
+    # models say there. Off here, for any model; the shipped model's settings file turns it on.
+    constructions: bool = False
     # Terms never edited wherever they occur (names, product and domain terms).
     protect: tuple[str, ...] = ()
     # Extra (wrong, right) confusions, characters or equal-length words, beside the shipped table.
@@ -155,7 +159,9 @@ class CorrectorOptions:
     def accepts(self, evidence: Evidence) -> bool:
         """Whether a substitute is taken: its position was flagged (by the discriminator, or
         the language model for this substitute), no veto applies, and its value clears
-        min_gain."""
+        min_gain. A construction's substitute is always taken."""
+        if evidence.rule:
+            return True
         if evidence.probability <= self.threshold and not self.context_flags(evidence):
             return False
         if self.max_lm_loss is not None and evidence.lm < -self.max_lm_loss:

@@ -44,6 +44,7 @@ class ProposalTable:
         self.probability = column("probability")
         self.gain, self.score = column("gain"), column("score")
         self.lm, self.words, self.frequency = column("lm"), column("words"), column("frequency")
+        self.rule = np.array([bool(p.rule) for _, p in self.rows], dtype=bool)
         self.kinds = sorted({p.kind for _, p in self.rows})
         self.kind = np.array([self.kinds.index(p.kind) for _, p in self.rows], dtype=np.int64)
         p = np.clip(self.probability, 1e-6, 1 - 1e-6)  # as CorrectorOptions.value clips it
@@ -82,7 +83,7 @@ class ProposalTable:
         ok = flagged & (self.values(options) > options.min_gain)
         if options.max_lm_loss is not None:
             ok &= self.lm >= -options.max_lm_loss
-        return ok
+        return ok | self.rule
 
     def chosen(self, options: CorrectorOptions) -> np.ndarray:
         """Whether apply(texts[i], found[i], options) makes each proposal's edit."""

@@ -14,10 +14,16 @@ class Evidence(NamedTuple):
     words: float = 0.0  # change of the best covering word's log-frequency (words.py)
     frequency: float = 0.0  # log-frequency of the substitute over the original's (charlm.py)
     kind: str = ""  # the kind of confusion (engine/confusion.py KINDS); "" when not known
+    rule: str = ""  # the grammar construction that names this substitute (constructions.py)
 
     def to_json(self) -> dict:
-        data = {name: round(value, 4) for name, value in self._asdict().items() if name != "kind"}
-        return {**data, "kind": self.kind} if self.kind else data
+        names = {name: getattr(self, name) for name in ("kind", "rule") if getattr(self, name)}
+        data = {
+            name: round(value, 4)
+            for name, value in self._asdict().items()
+            if name not in ("kind", "rule")
+        }
+        return {**data, **names}
 
 
 class Edit(NamedTuple):
@@ -54,10 +60,13 @@ class Proposal(NamedTuple):
     words: float = 0.0  # as Evidence.words
     frequency: float = 0.0  # as Evidence.frequency
     kind: str = ""  # as Evidence.kind
+    rule: str = ""  # as Evidence.rule
 
     @property
     def evidence(self) -> Evidence:
-        return Evidence(self.probability, self.gain, self.lm, self.words, self.frequency, self.kind)
+        return Evidence(
+            self.probability, self.gain, self.lm, self.words, self.frequency, self.kind, self.rule
+        )
 
     def edit(self) -> Edit:
         return Edit(self.offset, self.wrong, self.right, self.score, self.evidence)

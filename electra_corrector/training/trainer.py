@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,14 @@ class TrainSettings:
             raise ValueError(f"g_objective: {self.g_objective!r} is not candidates or vocab")
 
 
+def cpu_has_bf16() -> bool:
+    """Whether this CPU runs bf16 natively (oneDNN's own check; False where torch lacks it)."""
+    import torch
+
+    check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+    return bool(check and check())
+
+
 class Trainer:
     def __init__(
         self,
@@ -88,6 +97,12 @@ class Trainer:
         self.s = settings
         torch.set_num_threads(settings.threads)
         self.device = torch.device(settings.device)
+        if settings.precision == "bf16" and self.device.type == "cpu" and not cpu_has_bf16():
+            warnings.warn(
+                "bf16 was asked for on a CPU without AVX512-BF16: there it is emulated, about "
+                "10x slower than fp32; train with --precision fp32",
+                stacklevel=2,
+            )
         self.d = discriminator.to(self.device).train()
         self.g = generator.to(self.device).train()
         self.d_opt = _adamw(self.d, settings)
