@@ -136,7 +136,7 @@ async def code_actions(client, uri: str, found: list[types.Diagnostic]):
 async def test_a_typo_after_an_emoji_and_an_extension_b_character(client, workspace):
     # Opened at once after initialize, while the model still loads: checked once it is there.
     uri = (workspace / "essay.txt").as_uri()
-    text = "😀𠀋他说这件事很重要，我门一定要在试一次。\n今天天气很好，我们去公园散步。\n"
+    text = "😀𠀋他说这件事很重要，我门一定要再试一次。\n今天天气很好，我们去公园散步。\n"
     open_document(client, uri, text)
     [found] = await diagnostics(client, uri, 1)
     column = utf16_column(text, text.index("门"))
@@ -204,7 +204,7 @@ async def test_no_ignore_is_offered_where_it_would_change_the_code(client, works
 # The same documents as files: prose, Markdown with code, source code with a typo in a comment
 # and in a string (each corrected alone), an emoji and an extension-B character before typos.
 SAME_AS_CHECK = {
-    "same.txt": "😀𠀋他说这件事很重要，我门一定要在试一次。\n下个星期，我跟我朋唷打算去法国。\n",
+    "same.txt": "😀𠀋他说这件事很重要，我门一定要再试一次。\n下个星期，我跟我朋唷打算去法国。\n",
     "same.md": "# 标题\n\n`我门的代码` 今天天气很好，我门去公园散步。\n\n```\n我门\n```\n",
     "same.py": '# 这个函数很重要，我门一定要测试。\nx = f("😀我跟我朋唷打算去法国玩儿。")\n',
 }
@@ -291,7 +291,7 @@ async def test_a_bad_setting_is_a_message_and_the_server_goes_on(client, workspa
     message = await asyncio.wait_for(shown, HANG)
     assert message.type == types.MessageType.Error and "threshold" in message.message
     uri = (workspace / "after.txt").as_uri()
-    open_document(client, uri, "他说这件事很重要，我门一定要在试一次。\n")
+    open_document(client, uri, "他说这件事很重要，我门一定要再试一次。\n")
     [found] = await diagnostics(client, uri, 1)
     assert found.data["right"] == "们"
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-SENTENCE = "他说这件事很重要，我门一定要在试一次。"
+SENTENCE = "他说这件事很重要，我门一定要再试一次。"
 
 
 def free_port() -> int:

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 SENTENCES = [
-    "他说这件事很重要，我门一定要在试一次。",
+    "他说这件事很重要，我门一定要再试一次。",
     "我跟我朋唷打算去法国玩儿。",
     "今天天气很好，我们去公园散步吧。",
     "这个问题的答按其实很简单。",
