@@ -17,13 +17,10 @@ class Evidence(NamedTuple):
     rule: str = ""  # the grammar construction that names this substitute (constructions.py)
 
     def to_json(self) -> dict:
-        names = {name: getattr(self, name) for name in ("kind", "rule") if getattr(self, name)}
-        data = {
-            name: round(value, 4)
-            for name, value in self._asdict().items()
-            if name not in ("kind", "rule")
-        }
-        return {**data, **names}
+        data = self._asdict()
+        labels = {name: data.pop(name) for name in ("kind", "rule")}
+        numbers = {name: round(value, 4) for name, value in data.items()}
+        return {**numbers, **{name: label for name, label in labels.items() if label}}
 
 
 class Edit(NamedTuple):
